@@ -1,0 +1,36 @@
+# One entry point for people and CI. Every target installs what it needs first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint bench forms translations package clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+# Opens the window on the embedded demo (seeded on first run into the user's data folder).
+demo: install
+	$(BIN)/operator-app --demo
+
+test: install
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check operator_app tests
+	$(BIN)/ruff format --check operator_app tests
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python -m tests.benchmarks.run
+
+forms: install
+	$(BIN)/python -m operator_app.gui.forms.build
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .bench-cache

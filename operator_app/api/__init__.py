@@ -1,0 +1,1 @@
+"""See shared design: this layer is filled in by later issues."""

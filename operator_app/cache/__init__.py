@@ -1,0 +1,1 @@
+"""Local SQLite cache: models, schema upgrades, FTS5 search, repositories."""

@@ -1,0 +1,1 @@
+"""Deterministic demo data shared by the client and the server."""

@@ -1,0 +1,1 @@
+"""Qt layer: windows, widgets, models, controllers, theme, i18n."""
