@@ -1,16 +1,137 @@
-"""Command line entry point. Loads Qt only for commands that open a window."""
+"""Command line entry point.
+
+Qt is imported only by the commands that open a window, so headless commands
+(``demo-data``, later ``sync`` and ``cache``) start fast and run without a display.
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
+from pathlib import Path
+
+from operator_app import __version__
+
+GUI_DEFAULT = "gui"
+
+
+class UsageError(Exception):
+    """A flag or argument the user gave is wrong; the message says how."""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number above zero, got {value}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected zero or more, got {value}")
+    return value
+
+
+def _customer_count(text: str) -> int:
+    value = _positive_int(text)
+    if value > 10_000_000:
+        raise argparse.ArgumentTypeError("at most 10,000,000 customers")
+    return value
+
+
+def _png_path(text: str) -> Path:
+    path = Path(text).expanduser()
+    if path.suffix.lower() != ".png":
+        raise argparse.ArgumentTypeError(f"the screenshot must be a .png file, got {text!r}")
+    return path
+
+
+def _add_gui_options(parser: argparse.ArgumentParser, *, nested: bool = False) -> None:
+    # Nested copies must not reset what the top-level parser already read.
+    default = argparse.SUPPRESS if nested else None
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=default,
+        help="folder for the local cache and logs (default: your user data folder)",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", default=default or False, help="open the embedded demo (seeded on first run)"
+    )
+    parser.add_argument(
+        "--screenshot",
+        type=_png_path,
+        metavar="PATH",
+        default=default,
+        help="open the window, save it as a PNG image and exit",
+    )
+    parser.add_argument(
+        "--theme", choices=["light", "dark", "system"], default=default, help="colour theme for this run"
+    )
+    parser.add_argument("--lang", choices=["ru", "en", "system"], default=default, help="language for this run")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="operator-app",
+        description="Contact-center workspace: the whole customer in one window.",
+    )
+    parser.add_argument("--version", action="version", version=f"operator-app {__version__}")
+    _add_gui_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser(
+        "demo-data",
+        help="build a deterministic demo cache",
+        description="Build a deterministic demo cache file (customers, orders, contacts…).",
+    )
+    demo.add_argument("--customers", type=_customer_count, required=True, metavar="N")
+    demo.add_argument("--out", type=Path, required=True, metavar="PATH", help="new cache file")
+    demo.add_argument("--seed", type=_non_negative_int, default=42, metavar="S")
+    demo.add_argument(
+        "--messages-per-customer",
+        type=_positive_int,
+        default=10,
+        metavar="M",
+        help="average messages per customer (default 10)",
+    )
+    demo.add_argument("--force", action="store_true", help="replace PATH if it exists")
+
+    pop = sub.add_parser(
+        "pop",
+        help="show the caller's card in the running window (tel:, callto:, sip: or a number)",
+        description="Bring the running window forward with the caller's card; "
+        "starts the app when none is running.",
+    )
+    pop.add_argument("uri", metavar="NUMBER_OR_URI")
+    _add_gui_options(pop, nested=True)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if args and args[0] in ("--version", "-V"):
-        from operator_app import __version__
+    parser = build_parser()
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        if args.command == "demo-data":
+            from operator_app.services.demo_seed import run_demo_data_command
 
-        print(f"operator-app {__version__}")
-        return 0
-    print("operator-app: not implemented yet", file=sys.stderr)
-    return 2
+            return run_demo_data_command(args)
+        if args.command == "pop":
+            from operator_app.domain.phones import normalize_phone
+
+            if normalize_phone(args.uri) is None:
+                parser.error(f"{args.uri!r} is not a phone number or a tel:/callto:/sip: link")
+        from operator_app.gui.app import run_gui
+
+        return run_gui(args)
+    except UsageError as exc:
+        parser.error(str(exc))
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,1 @@
+"""Qt-free application services the GUI and the command line share."""
