@@ -107,14 +107,17 @@ def hand_bgnbd_likelihood(r, alpha, a, b, x, tx, T) -> float:
 def test_bgnbd_log_likelihood_matches_the_formula() -> None:
     x, tx, T = [0, 2, 5, 1], [0.0, 3.5, 8.0, 0.25], [4.0, 6.0, 10.0, 0.5]
     got = bgnbd_log_likelihood(PARAMS, x, tx, T)
-    expected = [math.log(hand_bgnbd_likelihood(0.5, 2.0, 0.7, 3.0, *row)) for row in zip(x, tx, T)]
+    expected = [
+        math.log(hand_bgnbd_likelihood(0.5, 2.0, 0.7, 3.0, *row))
+        for row in zip(x, tx, T, strict=True)
+    ]
     assert got == pytest.approx(expected, rel=1e-12)
 
 
 def test_gamma_gamma_log_likelihood_matches_the_formula() -> None:
     x, m = [1, 3, 10], [12.5, 40.0, 7.0]
     expected = []
-    for xi, mi in zip(x, m):
+    for xi, mi in zip(x, m, strict=True):
         p, q, v = 6.0, 4.0, 15.0
         density = (
             math.exp(math.lgamma(p * xi + q) - math.lgamma(p * xi) - math.lgamma(q))
@@ -262,7 +265,7 @@ def reference_expected_purchases(params: BGNBDParams, t, x, tx, T) -> float:
 def test_expected_purchases_match_direct_integration(params: BGNBDParams) -> None:
     histories = [(0, 0, 10), (1, 5, 10), (5, 30, 40), (50, 100, 104), (200, 99, 100), (3, 1, 100)]
     for t in (0.5, 10.0, 52.0):
-        x, tx, T = (np.array(col, dtype=float) for col in zip(*histories))
+        x, tx, T = (np.array(col, dtype=float) for col in zip(*histories, strict=True))
         got = expected_purchases(params, t, x, tx, T)
         expected = [reference_expected_purchases(params, t, *h) for h in histories]
         assert got == pytest.approx(expected, rel=1e-7)
@@ -304,7 +307,7 @@ def test_expected_average_value_shrinks_toward_the_population_mean() -> None:
 def test_population_mean_needs_q_above_one() -> None:
     heavy_tail = GammaGammaParams(p=2.0, q=0.5, v=10.0)
     assert heavy_tail.population_mean_spend == math.inf
-    with pytest.raises(ValueError, match="q = 0.5 ≤ 1"):
+    with pytest.raises(ValueError, match=r"q = 0\.5 ≤ 1"):
         expected_average_value(heavy_tail, [0, 3], [0, 10])
     assert expected_average_value(heavy_tail, [3], [10])[0] > 0
 
@@ -411,7 +414,7 @@ def test_bad_spend_is_rejected(x, m, message) -> None:
 
 
 def test_bad_prediction_span_is_rejected() -> None:
-    with pytest.raises(ValueError, match="t .* must be finite and ≥ 0"):
+    with pytest.raises(ValueError, match=r"t .* must be finite and ≥ 0"):
         expected_purchases(PARAMS, -1, [1], [1], [2])
     with pytest.raises(ValueError, match="t must be one span or one per customer"):
         expected_purchases(PARAMS, [1, 2, 3], [1, 1], [1, 1], [2, 2])
