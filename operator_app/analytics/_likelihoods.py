@@ -101,9 +101,7 @@ def bgnbd_ll_and_grad(theta: FloatArray, data: BGNBDData) -> tuple[float, FloatA
     log_atx_rep = np.log(alpha + data.tx[rep])
 
     common = gammaln(r + xv) - gammaln(r) + r * np.log(alpha) + betaln(a, b + xv) - betaln(a, b)
-    ll = (
-        _dot(xw, common) - _dot(w_all, (r + data.x) * log_at) + _dot(w_rep, _softplus(odds))
-    )
+    ll = _dot(xw, common) - _dot(w_all, (r + data.x) * log_at) + _dot(w_rep, _softplus(odds))
     d_r = (
         _dot(xw, psi(r + xv) - psi(r))
         + total_weight * np.log(alpha)
