@@ -59,6 +59,9 @@ class OutcomeCounts:
         )
 
 
+_NONE = OutcomeCounts()
+
+
 def _outcome(value: OfferOutcome | str) -> OfferOutcome:
     try:
         return OfferOutcome(value)
@@ -100,16 +103,16 @@ class AcceptanceStats:
         return cls({key: OutcomeCounts(*t) for key, t in tallies.items()})
 
     def counts(self, reason_code: str, segment: str) -> OutcomeCounts:
-        return self._by_key.get((reason_code, segment), OutcomeCounts())
+        return self._by_key.get((reason_code, segment), _NONE)
 
     def p_accept(
         self, reason_code: str, segment: str, prior_mean: float, prior_strength: float
     ) -> float:
-        reason = self._by_reason.get(reason_code, OutcomeCounts())
+        reason = self._by_reason.get(reason_code, _NONE)
         reason_mean = (prior_strength * prior_mean + reason.successes) / (
             prior_strength + reason.trials
         )
-        own = self._by_key.get((reason_code, segment), OutcomeCounts())
+        own = self._by_key.get((reason_code, segment), _NONE)
         return (prior_strength * reason_mean + own.successes) / (prior_strength + own.trials)
 
     def to_list(self) -> list[dict[str, Any]]:
