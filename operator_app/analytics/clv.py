@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -101,6 +101,22 @@ def _check_params(kind: str, values: dict[str, float]) -> None:
             )
 
 
+def _json_safe(data: dict[str, Any]) -> dict[str, Any]:
+    # Strict JSON (and PostgreSQL's json type) has no NaN: an unknown likelihood is null.
+    return {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in data.items()}
+
+
+def _from_json(cls: type, data: dict[str, Any]) -> dict[str, Any]:
+    names = {f.name for f in fields(cls)}
+    unknown = set(data) - names
+    if unknown:
+        raise ValueError(f"Unknown {cls.__name__} field(s): {', '.join(sorted(unknown))}")
+    values = dict(data)
+    if values.get("log_likelihood") is None:
+        values["log_likelihood"] = math.nan
+    return values
+
+
 @dataclass(frozen=True, slots=True)
 class BGNBDParams:
     """Fitted BG/NBD parameters; ``alpha`` is in the time unit of the fitting data."""
@@ -118,11 +134,11 @@ class BGNBDParams:
         _check_params("BG/NBD", {"r": self.r, "alpha": self.alpha, "a": self.a, "b": self.b})
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return _json_safe(asdict(self))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> BGNBDParams:
-        return cls(**data)
+        return cls(**_from_json(cls, data))
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,11 +162,11 @@ class GammaGammaParams:
         return self.p * self.v / (self.q - 1) if self.q > 1 else math.inf
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return _json_safe(asdict(self))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> GammaGammaParams:
-        return cls(**data)
+        return cls(**_from_json(cls, data))
 
 
 # --- likelihoods ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -214,9 +215,15 @@ def test_degenerate_data_is_flagged_not_hidden() -> None:
         fit_bgnbd([1, 1], [2, 2], [10, 10], strict=True)
 
 
-def test_params_round_trip_through_json_dicts(bgnbd_fit, gg_fit) -> None:
-    assert BGNBDParams.from_dict(bgnbd_fit.to_dict()) == bgnbd_fit
-    assert GammaGammaParams.from_dict(gg_fit.to_dict()) == gg_fit
+def test_params_round_trip_through_json(bgnbd_fit, gg_fit) -> None:
+    assert BGNBDParams.from_dict(json.loads(json.dumps(bgnbd_fit.to_dict()))) == bgnbd_fit
+    assert GammaGammaParams.from_dict(json.loads(json.dumps(gg_fit.to_dict()))) == gg_fit
+    # strict JSON has no NaN: a likelihood nobody computed travels as null
+    unfitted = BGNBDParams(r=1, alpha=2, a=3, b=4)
+    assert json.dumps(unfitted.to_dict(), allow_nan=False)
+    assert math.isnan(BGNBDParams.from_dict(unfitted.to_dict()).log_likelihood)
+    with pytest.raises(ValueError, match="Unknown BGNBDParams field"):
+        BGNBDParams.from_dict({**unfitted.to_dict(), "beta": 1})
 
 
 @pytest.mark.parametrize("bad", [0.0, -1.0, math.nan, math.inf])
