@@ -71,7 +71,7 @@ class Holdings:
             for line in order.lines:
                 if held.bought.get(line.product_id, date.min) < day:
                     held.bought[line.product_id] = day
-                # the name at the latest purchase; ties by name keep it order-independent
+                # one name per product whatever the order of the rows (names rarely differ)
                 held.bought_names[line.product_id] = min(
                     held.bought_names.get(line.product_id, line.product_name), line.product_name
                 )
@@ -154,6 +154,9 @@ def coverage_signals(
         offer = _renewal(catalogue, coverage.product_id, coverage.kind)
         if offer is None:
             continue
+        renewed_on = held.bought.get(offer.product_id)
+        if renewed_on is not None and renewed_on >= coverage.starts:
+            continue  # the extension or newer plan was bought during this coverage
         reason = ReasonCode.COVERAGE_EXPIRED if expired else ReasonCode.COVERAGE_EXPIRING
         candidates.append(
             Candidate(

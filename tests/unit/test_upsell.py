@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
@@ -462,7 +463,7 @@ def test_policy_round_trips_and_rejects_nonsense() -> None:
         low_score=LowScoreThresholds(nps=5),
         prior_accept_rates={ReasonCode.SUCCESSOR: 0.2},
     )
-    assert UpsellPolicy.from_dict(policy.to_dict()) == policy
+    assert UpsellPolicy.from_dict(json.loads(json.dumps(policy.to_dict()))) == policy
     assert UpsellPolicy.from_dict({"decline_cooldown_days": 30}).decline_cooldown_days == 30
     for bad, message in [
         ({"max_offers_per_contact": -1}, "max_offers_per_contact must be a whole number ≥ 0"),

@@ -173,6 +173,16 @@ def test_already_renewed_coverage_is_quiet() -> None:
     assert result.warnings == () and result.suggestions == ()
 
 
+def test_no_renewal_offer_once_the_extension_was_bought() -> None:
+    ctx = context(
+        coverages=[coverage(PHONE_X3, CoverageKind.WARRANTY, ends_in=12)],
+        orders=[order(WARRANTY_EXT, days_ago=3)],
+    )
+    result = suggest_offers(ctx, CATALOGUE)
+    assert [w.kind for w in result.warnings] == [WarningKind.COVERAGE_EXPIRING]
+    assert WARRANTY_EXT not in {s.product_id for s in result.suggestions}
+
+
 def test_warranty_without_an_extension_product_only_warns() -> None:
     ctx = context(coverages=[coverage(EARBUDS, CoverageKind.WARRANTY, ends_in=0)])
     result = suggest_offers(ctx, CATALOGUE)
