@@ -171,6 +171,10 @@ def _text_set(value: Iterable[str]) -> frozenset[str]:
     return frozenset(str(v).strip() for v in value if str(v).strip())
 
 
+_LIST_KEYS = ("segments", "tiers", "channels", "owns_products", "owns_categories")
+_DEFINITION_KEYS = {"offer_product_id", "reason", "script", "prior_accept_rate", *_LIST_KEYS}
+
+
 @dataclass(frozen=True, slots=True)
 class UpsellRule:
     """An admin's rule: when every non-empty condition holds, offer ``offer_product_id``.
@@ -221,12 +225,14 @@ class UpsellRule:
         cls, rule_id: uuid.UUID, name: str, enabled: bool, definition: dict[str, Any]
     ) -> UpsellRule:
         """Inverse of :meth:`to_definition`, with messages fit for the rules editor."""
-        known = set(cls(rule_id, "x", rule_id).to_definition())
-        unknown = set(definition) - known
+        unknown = set(definition) - _DEFINITION_KEYS
         if unknown:
             raise ValueError(f"Rule {name!r}: unknown field(s) {', '.join(sorted(unknown))}")
         if not definition.get("offer_product_id"):
             raise ValueError(f"Rule {name!r}: choose the product to offer")
+        for key in _LIST_KEYS:
+            if not isinstance(definition.get(key, []), list | tuple):
+                raise ValueError(f"Rule {name!r}: {key} must be a list")
 
         def enum_set(key: str, enum: type[Tier] | type[Channel]) -> frozenset[Any]:
             values = set()

@@ -139,6 +139,8 @@ def test_rule_definition_round_trip_and_errors() -> None:
     assert restored == original
     with pytest.raises(ValueError, match="unknown tier 'diamond'"):
         UpsellRule.from_definition(original.id, "R", True, {**definition, "tiers": ["diamond"]})
+    with pytest.raises(ValueError, match="segments must be a list"):
+        UpsellRule.from_definition(original.id, "R", True, {**definition, "segments": "vip"})
     with pytest.raises(ValueError, match="choose the product to offer"):
         UpsellRule.from_definition(original.id, "R", True, {"offer_product_id": ""})
     with pytest.raises(ValueError, match="unknown field"):
