@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Date, Uuid
-from sqlalchemy.sql.schema import Column
+from sqlalchemy.sql.elements import ColumnElement
 
 from operator_app.server.models import ENTITY_MODELS, Base
 from operator_app.server.types import CENT, Money, UTCDateTime
@@ -50,7 +50,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _converter(column: Column[Any]) -> Converter:
+def _converter(column: ColumnElement[Any]) -> Converter:
     kind = column.type
     if isinstance(kind, Uuid):
         return _uuid
