@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import secrets
 import threading
+import weakref
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
@@ -67,7 +68,8 @@ class EventHub:
         self.boot = secrets.token_hex(4)
         self._ring: deque[HubEvent] = deque(maxlen=ring_size)
         self._counter = 0
-        self._subscribers: set[Subscription] = set()
+        # Weak: a stream whose response never started (client gone at once) leaves nothing.
+        self._subscribers: weakref.WeakSet[Subscription] = weakref.WeakSet()
         self._lock = threading.Lock()
         self._closed = False
 
