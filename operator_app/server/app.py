@@ -12,7 +12,7 @@ from operator_app.server.context import ServerContext
 from operator_app.server.db import Database
 from operator_app.server.errors import install_error_handlers
 from operator_app.server.events import EventHub
-from operator_app.server.middleware import ApiVersionHeader, BodySizeLimit
+from operator_app.server.middleware import ApiVersionHeader, BodySizeLimit, CrashToProblem
 from operator_app.server.ratelimit import LoginRateLimiter
 from operator_app.server.routes import auth, customers, events, meta, sync
 from operator_app.server.settings import API_PREFIX, ServerSettings
@@ -57,6 +57,8 @@ def create_app(db: Database, settings: ServerSettings | None = None) -> FastAPI:
     install_error_handlers(app)
     for module in (meta, auth, sync, events, customers):
         app.include_router(module.router, prefix=API_PREFIX)
+    # Added innermost first: the version header also marks 413 and 500 answers.
+    app.add_middleware(CrashToProblem)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(ApiVersionHeader)
     return app

@@ -75,7 +75,9 @@ def pg_schemas() -> Iterator[PgSchemas | None]:
 
 def _skip_without_pg(schemas: PgSchemas | None) -> PgSchemas:
     if schemas is None:
-        pytest.skip(f"PostgreSQL variant: set {PG_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
+        pytest.skip(
+            f"PostgreSQL variant: set {PG_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)"
+        )
     return schemas
 
 
@@ -122,13 +124,33 @@ def base_rows(now: datetime) -> dict[str, Any]:
         "product_id": product_id,
         "conversation_id": conversation_id,
         "batches": [
-            ("product", [{"id": product_id, "sku": f"SKU-{product_id.hex[:8]}", "name": "Plan",
-                          "category": "plans", "price": "990.00"}]),
+            (
+                "product",
+                [
+                    {
+                        "id": product_id,
+                        "sku": f"SKU-{product_id.hex[:8]}",
+                        "name": "Plan",
+                        "category": "plans",
+                        "price": "990.00",
+                    }
+                ],
+            ),
             ("customer", [customer, other]),
-            ("conversation", [{"id": conversation_id, "customer_id": customer_id,
-                               "channel": "webchat", "status": "open", "topic": "Billing",
-                               "opened_at": now - timedelta(hours=1),
-                               "last_inbound_at": now - timedelta(hours=1)}]),
+            (
+                "conversation",
+                [
+                    {
+                        "id": conversation_id,
+                        "customer_id": customer_id,
+                        "channel": "webchat",
+                        "status": "open",
+                        "topic": "Billing",
+                        "opened_at": now - timedelta(hours=1),
+                        "last_inbound_at": now - timedelta(hours=1),
+                    }
+                ],
+            ),
         ],
     }
 
@@ -136,8 +158,14 @@ def base_rows(now: datetime) -> dict[str, Any]:
 class ServerHandle:
     """Everything a test needs to talk to one running server."""
 
-    def __init__(self, backend: str, db: Database, live: LiveServer, clock: MovableClock,
-                 data: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        backend: str,
+        db: Database,
+        live: LiveServer,
+        clock: MovableClock,
+        data: dict[str, Any],
+    ) -> None:
         self.backend = backend
         self.db = db
         self.live = live
@@ -163,10 +191,16 @@ class ServerHandle:
         with self.db.writing() as session:
             user_id = None
             if role is not None:
-                user_id = session.scalar(select(User.id).where(User.username == self.usernames[role]))
+                user_id = session.scalar(
+                    select(User.id).where(User.username == self.usernames[role])
+                )
             issued = issue_token(
-                session, now=self.clock(), ttl=timedelta(hours=1), user_id=user_id,
-                scope=scope, label="test integration" if scope != "user" else "",
+                session,
+                now=self.clock(),
+                ttl=timedelta(hours=1),
+                user_id=user_id,
+                scope=scope,
+                label="test integration" if scope != "user" else "",
             )
         return issued.secret
 
@@ -193,8 +227,14 @@ def _start(backend: str, url: URL | str) -> Iterator[ServerHandle]:
     with db.writing() as session:
         load_batches(session.connection(), data.pop("batches"), now)
         for role, username in (("operator", "op"), ("supervisor", "sup"), ("admin", "adm")):
-            create_user(session, username=username, role=Role(role), password=PASSWORD,
-                        name=f"Test {role}", now=now)
+            create_user(
+                session,
+                username=username,
+                role=Role(role),
+                password=PASSWORD,
+                name=f"Test {role}",
+                now=now,
+            )
     settings = ServerSettings(clock=clock, event_ping_seconds=0.5, event_ring_size=50)
     live = LiveServer(create_app(db, settings))
     live.start()

@@ -87,7 +87,9 @@ class ApiClients:
         return httpx.Client(base_url=self.base_url + API, headers=headers, timeout=30)
 
     def sign_in(self, role: Role, username: str, password: str) -> None:
-        response = self.anonymous.post("/auth/login", json={"username": username, "password": password})
+        response = self.anonymous.post(
+            "/auth/login", json={"username": username, "password": password}
+        )
         response.raise_for_status()
         self.set_token(role, response.json()["access_token"])
 

@@ -13,7 +13,9 @@ PROBLEM = "application/problem+json"
 
 
 def login(server: ServerHandle, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
-    return server.api.anonymous.post("/auth/login", json={"username": username, "password": password})
+    return server.api.anonymous.post(
+        "/auth/login", json={"username": username, "password": password}
+    )
 
 
 def test_login_returns_a_working_token_and_the_user(server: ServerHandle) -> None:

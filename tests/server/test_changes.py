@@ -19,8 +19,12 @@ def test_pages_are_ordered_and_gap_free(server: ServerHandle) -> None:
     send(
         client,
         *(
-            mutation("note", "create", {"customer_id": str(customer_id), "body": f"n{i}"},
-                     entity_id=note_id)
+            mutation(
+                "note",
+                "create",
+                {"customer_id": str(customer_id), "body": f"n{i}"},
+                entity_id=note_id,
+            )
             for i, note_id in enumerate(note_ids)
         ),
     )
@@ -107,7 +111,8 @@ def test_role_scope_hides_admin_entities(server: ServerHandle) -> None:
 def test_snapshots_are_json_friendly_and_complete(server: ServerHandle) -> None:
     changes = all_changes(server.api.operator)
     customer = next(
-        c for c in changes
+        c
+        for c in changes
         if c["entity"] == "customer" and c["id"] == str(server.data["customer_id"])
     )
     data = customer["data"]
