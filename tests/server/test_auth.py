@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 from sqlalchemy import update
 
 from operator_app.domain.enums import Role
@@ -12,7 +13,7 @@ from tests.server.support import client_for
 PROBLEM = "application/problem+json"
 
 
-def login(server: ServerHandle, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+def login(server: ServerHandle, username: str, password: str = PASSWORD) -> httpx.Response:
     return server.api.anonymous.post(
         "/auth/login", json={"username": username, "password": password}
     )
