@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -43,7 +44,9 @@ class LiveServer:
 
     def __init__(self, app: FastAPI) -> None:
         self.app = app
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY only on sockets that say
+        # so, and without it Nagle + delayed ACK add ~40 ms to every response.
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.socket.bind(("127.0.0.1", 0))
         port = self.socket.getsockname()[1]
@@ -176,3 +179,50 @@ def head_seq(client: httpx.Client) -> int:
         since = page["next"]
         if not page["has_more"]:
             return since
+
+
+class EventStream:
+    """A minimal SSE reader over ``GET /events`` with deadlines (heartbeats keep it moving)."""
+
+    def __init__(self, client: httpx.Client, last_event_id: str | None = None) -> None:
+        headers = {"Last-Event-ID": last_event_id} if last_event_id else {}
+        self._context = client.stream("GET", "/events", headers=headers)
+        self.response = self._context.__enter__()
+        assert self.response.status_code == 200, self.response.read()
+        self._lines = self.response.iter_lines()
+        self.comments = 0
+
+    def next_line(self, timeout: float = 15) -> str:
+        deadline = time.monotonic() + timeout
+        for line in self._lines:
+            if time.monotonic() > deadline:
+                break
+            return line
+        raise AssertionError("the event stream ended or stalled")
+
+    def next_event(self, timeout: float = 15) -> dict[str, Any]:
+        """The next event as {event, data (decoded JSON), id}; heartbeats are counted."""
+        deadline = time.monotonic() + timeout
+        event: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            line = self.next_line(timeout)
+            if line.startswith(":"):
+                self.comments += 1
+                continue
+            if not line:
+                if "data" in event:
+                    event["data"] = json.loads(event["data"])
+                    return event
+                continue
+            name, _, value = line.partition(":")
+            event[name] = value.removeprefix(" ")
+        raise AssertionError("no event before the deadline")
+
+    def close(self) -> None:
+        self._context.__exit__(None, None, None)
+
+    def __enter__(self) -> EventStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
