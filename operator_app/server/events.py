@@ -72,6 +72,17 @@ class EventHub:
         self._subscribers: weakref.WeakSet[Subscription] = weakref.WeakSet()
         self._lock = threading.Lock()
         self._closed = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The server's loop, so a signal handler can ask for :meth:`close` safely."""
+        self._loop = loop
+
+    def close_soon(self) -> None:
+        """:meth:`close` from a signal handler: runs on the loop, never re-entering the lock."""
+        if self._loop is None or self._loop.is_closed():
+            return
+        self._loop.call_soon_threadsafe(self.close)
 
     @property
     def closed(self) -> bool:
