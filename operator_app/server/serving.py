@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from types import FrameType
 
@@ -11,6 +12,16 @@ from operator_app.server.app import create_app
 from operator_app.server.db import Database
 from operator_app.server.events import EventHub
 from operator_app.server.settings import ServerSettings
+
+
+class DropQueryStrings(logging.Filter):
+    """Access-log lines without query strings: searches carry names and phone numbers."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+            record.args = (args[0], args[1], args[2].split("?", 1)[0], args[3], args[4])
+        return True
 
 
 class GracefulServer(uvicorn.Server):
@@ -49,4 +60,6 @@ def serve(
         ws="none",
         timeout_graceful_shutdown=5,
     )
-    GracefulServer(config, app.state.context.hub).run()
+    server = GracefulServer(config, app.state.context.hub)  # configures logging
+    logging.getLogger("uvicorn.access").addFilter(DropQueryStrings())
+    server.run()
