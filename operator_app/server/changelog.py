@@ -98,12 +98,13 @@ def read_page(
     session: Session, *, since: int, limit: int, entities: frozenset[str]
 ) -> tuple[list[FeedRow], bool]:
     """Up to ``limit`` changes after ``since`` among ``entities``, and whether more follow."""
-    query = select(
-        ChangeLog.seq, ChangeLog.entity, ChangeLog.entity_id, ChangeLog.op, ChangeLog.data
-    ).where(ChangeLog.seq > since)
+    log = ChangeLog.__table__  # Core, not ORM: this is the hottest read of all
+    query = select(log.c.seq, log.c.entity, log.c.entity_id, log.c.op, log.c.data).where(
+        log.c.seq > since
+    )
     if entities != frozenset(ENTITY_MODELS):
-        query = query.where(ChangeLog.entity.in_(sorted(entities)))
-    rows = session.execute(query.order_by(ChangeLog.seq).limit(limit + 1)).all()
+        query = query.where(log.c.entity.in_(sorted(entities)))
+    rows = session.connection().execute(query.order_by(log.c.seq).limit(limit + 1)).all()
     return [FeedRow(*row) for row in rows[:limit]], len(rows) > limit
 
 

@@ -62,7 +62,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("change_log", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_change_log_entity_row", ["entity", "entity_id", "version"], unique=False
+            "ix_change_log_row", ["entity_id", "entity", "version"], unique=False
         )
 
     op.create_table(
@@ -492,7 +492,7 @@ def downgrade() -> None:
 
     op.drop_table("customers")
     with op.batch_alter_table("change_log", schema=None) as batch_op:
-        batch_op.drop_index("ix_change_log_entity_row")
+        batch_op.drop_index("ix_change_log_row")
 
     op.drop_table("change_log")
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
