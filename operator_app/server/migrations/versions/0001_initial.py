@@ -61,9 +61,7 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     with op.batch_alter_table("change_log", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_change_log_row", ["entity_id", "entity", "version"], unique=False
-        )
+        batch_op.create_index("ix_change_log_row", ["entity_id", "entity", "version"], unique=False)
 
     op.create_table(
         "customers",
