@@ -72,11 +72,15 @@ def _name_terms(text: str) -> tuple[str, ...]:
 
 
 def _identifier_terms(value: str) -> list[str]:
-    """An e-mail local part, an order or contract number: its words and all of them glued
-    together, so ``ORD-2024-001`` is found by ``2024``, by ``ord2024001`` and by digits."""
+    """An e-mail local part, an order or contract number: its words, all of them glued
+    together and its digits glued together, so ``ORD-2024-001`` is found by ``2024``,
+    ``ord2024001`` and ``2024001`` (what a digits-only search box query becomes)."""
     parts = [w[:MAX_TOKEN_CHARS] for w in words(value)]
     if len(parts) > 1:
         parts.append("".join(parts)[:MAX_TOKEN_CHARS])
+        digits = "".join(ch for ch in value if ch.isdecimal() and ch.isascii())
+        if digits and digits != parts[-1]:
+            parts.append(digits[:MAX_TOKEN_CHARS])
     return parts
 
 
@@ -172,6 +176,8 @@ def rebuild_search_index(conn: Connection, progress: Progress | None = None) -> 
     raw.execute(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}) VALUES ('rebuild')")
     raw.execute(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}) VALUES ('optimize')")
     raw.execute(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}, rank) VALUES ('hashsize', 1048576)")
+    if progress:
+        progress("search", done, total)
     return done
 
 

@@ -12,6 +12,7 @@ import sqlite3
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
@@ -265,12 +266,16 @@ class WorklistRepository:
     def hanging(self, now: datetime, limit: int = 100) -> list[WorklistItem]:
         """Customer waiting: last inbound after last outbound and older than the channel SLA."""
         now_micros = to_micros(now)
-        params: list[Any] = []
-        for channel in Channel:
-            params += [channel.value, now_micros - _sla_micros(channel), limit]
-        params += [now_micros - _sla_micros(Channel.OTHER), limit, limit]
         with self.engine.connect() as conn:
-            rows = _raw(conn).execute(HANGING_SQL, params).fetchall()
+            raw = _raw(conn)
+            channels = [row[0] for row in raw.execute(_WAITING_CHANNELS_SQL)]
+            if not channels:
+                return []
+            params: list[Any] = []
+            for channel in channels:
+                sla = _sla_micros(mapping.as_enum(Channel, channel, Channel.OTHER))
+                params += [channel, now_micros - sla, limit]
+            rows = raw.execute(_hanging_sql(len(channels)), (*params, limit)).fetchall()
         return [_worklist_item(row, overdue=True) for row in rows]
 
 
@@ -284,28 +289,36 @@ _WORKLIST_SELECT = (
     "v.channel, v.status, v.topic"
 )
 
-# Per channel: the waiting conversations (partial index) whose last inbound message is
-# older than that channel's SLA, longest-waiting first; channels this version does not
-# know use the "other" SLA.
-_KNOWN_CHANNELS = ", ".join(f"'{c.value}'" for c in Channel)
-HANGING_SQL = (
-    " UNION ALL ".join(
-        [
-            f"SELECT * FROM ({_WORKLIST_SELECT}, v.last_inbound_at AS since "
-            "FROM conversations v JOIN customers c ON c.id = v.customer_id "
-            f"WHERE v.channel = ? AND {_WAITING} AND v.last_inbound_at < ? "
-            "ORDER BY v.last_inbound_at LIMIT ?)"
-        ]
-        * len(Channel)
-        + [
-            f"SELECT * FROM ({_WORKLIST_SELECT}, v.last_inbound_at AS since "
-            "FROM conversations v JOIN customers c ON c.id = v.customer_id "
-            f"WHERE v.channel NOT IN ({_KNOWN_CHANNELS}) AND {_WAITING} "
-            "AND v.last_inbound_at < ? ORDER BY v.last_inbound_at LIMIT ?)"
-        ]
+# The channels that have waiting conversations, read off the partial index a step at a
+# time (a handful of seeks) rather than by scanning it.
+_WAITING_CHANNELS_SQL = f"""
+    WITH RECURSIVE waiting(channel) AS (
+        SELECT (SELECT min(v.channel) FROM conversations v WHERE {_WAITING})
+        UNION ALL
+        SELECT (SELECT min(v.channel) FROM conversations v
+                 WHERE {_WAITING} AND v.channel > waiting.channel)
+        FROM waiting WHERE waiting.channel IS NOT NULL
     )
-    + " ORDER BY since LIMIT ?"
-)
+    SELECT channel FROM waiting WHERE channel IS NOT NULL
+"""
+
+
+@lru_cache(maxsize=32)
+def _hanging_sql(channels: int) -> str:
+    """Per channel, the longest-waiting conversations past that channel's SLA, read from
+    the partial index alone; only the overall first ``limit`` are then joined to their
+    rows and customers."""
+    per_channel = (
+        "SELECT * FROM (SELECT v.rowid AS r, v.last_inbound_at AS since FROM conversations v "
+        f"WHERE v.channel = ? AND {_WAITING} AND v.last_inbound_at < ? "
+        "ORDER BY v.last_inbound_at LIMIT ?)"
+    )
+    union = " UNION ALL ".join([per_channel] * channels)
+    return (
+        f"{_WORKLIST_SELECT}, w.since FROM ({union} ORDER BY since LIMIT ?) w "
+        "JOIN conversations v ON v.rowid = w.r JOIN customers c ON c.id = v.customer_id "
+        "ORDER BY w.since"
+    )
 
 
 def _worklist_item(row: tuple[Any, ...], *, overdue: bool) -> WorklistItem:
