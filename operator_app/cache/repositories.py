@@ -8,9 +8,10 @@ repeats their ``WHERE`` clause word for word, hence the shared ``_OPEN``/``_WAIT
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -55,6 +56,14 @@ def _raw(conn: Connection) -> sqlite3.Connection:
     return driver
 
 
+@contextlib.contextmanager
+def _reading(engine: Engine) -> Iterator[Connection]:
+    """One read transaction, so the statements of one answer see one snapshot even while
+    the sync thread commits."""
+    with engine.connect() as conn, conn.begin():
+        yield conn
+
+
 def _dicts(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
     cursor = _raw(conn).execute(sql, tuple(params))
     names = [d[0] for d in cursor.description]
@@ -68,17 +77,17 @@ class CustomerRepository:
     def search(self, query: str, limit: int = 50) -> list[CustomerSummary]:
         """Customers matching any fragment of name, phone (any format), e-mail, order or
         contract number. Safe for any input; an empty/blank query returns []."""
-        with self.engine.connect() as conn:
+        with _reading(self.engine) as conn:
             return search_customers(conn, query, limit)
 
     def find_by_phone(self, raw_phone: str) -> list[CustomerSummary]:
         """Exact phone lookup for screen pop (any format → E.164 → customers)."""
-        with self.engine.connect() as conn:
+        with _reading(self.engine) as conn:
             return customers_by_phone(conn, raw_phone)
 
     def get_card(self, customer_id: uuid.UUID) -> CustomerCard | None:
         key = customer_id.bytes
-        with self.engine.connect() as conn:
+        with _reading(self.engine) as conn:
             rows = _dicts(conn, "SELECT * FROM customers WHERE id = ?", (key,))
             if not rows:
                 return None
@@ -266,7 +275,7 @@ class WorklistRepository:
     def hanging(self, now: datetime, limit: int = 100) -> list[WorklistItem]:
         """Customer waiting: last inbound after last outbound and older than the channel SLA."""
         now_micros = to_micros(now)
-        with self.engine.connect() as conn:
+        with _reading(self.engine) as conn:
             raw = _raw(conn)
             channels = [row[0] for row in raw.execute(_WAITING_CHANNELS_SQL)]
             if not channels:

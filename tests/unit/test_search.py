@@ -308,7 +308,7 @@ def test_incremental_index_follows_changes(tmp_path: Path) -> None:
     repo = CustomerRepository(engine)
     with write_transaction(engine) as conn:
         conn.exec_driver_sql(
-            "UPDATE customers SET last_name = 'Зимин', name_key = 'зимин сергеи' WHERE id = ?",
+            "UPDATE customers SET last_name = 'Зимин', phones = '[\"+79990000000\"]' WHERE id = ?",
             (PETROV.bytes,),
         )
         conn.exec_driver_sql(
@@ -320,6 +320,9 @@ def test_incremental_index_follows_changes(tmp_path: Path) -> None:
         index_customers(conn, [PETROV, SEMENOV, SMITH])
     assert ids(repo, "петров") == []
     assert ids(repo, "зимин") == [PETROV]
+    assert ids(repo, "зимин с") == [PETROV]  # name_key follows the new name
+    assert [s.id for s in repo.find_by_phone("8 999 000-00-00")] == [PETROV]
+    assert repo.find_by_phone("+79260000001") == []  # the old phone is gone
     assert ids(repo, "new-42") == [SEMENOV]
     assert ids(repo, "new") == [SEMENOV]
     assert ids(repo, "smith") == []
