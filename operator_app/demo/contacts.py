@@ -255,7 +255,7 @@ def add_contacts(
             assignee = None  # still in the incoming queue
         elif live is not None and rnd() < 0.08:
             assignee = None
-        ctx = dict(ctx_base, agent=agent.name.split(" ")[0], days=str(2 + int(rnd() * 5)), **refs)
+        ctx = dict(ctx_base, agent=agent.first_name(lang), days=str(2 + int(rnd() * 5)), **refs)
         conversation_id = world.new_id()
         _messages(
             world,
