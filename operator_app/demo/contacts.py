@@ -27,9 +27,8 @@ from operator_app.demo.texts import (
     GREETING,
     MISSED_CALL,
     NOTES,
-    TOPICS,
-    Topic,
 )
+from operator_app.demo.topics import TOPICS, Topic
 from operator_app.demo.users import OPERATORS, DemoUser
 from operator_app.demo.world import DAY, Row, World, to_datetime
 from operator_app.domain.enums import DEFAULT_FIRST_RESPONSE_SLA, Channel, ConversationStatus

@@ -1,5 +1,8 @@
 """Build a demo cache file: the ``demo-data`` command and the GUI's first-run demo.
 
+Rows come from :mod:`operator_app.demo` and go into the cache through its bulk loader,
+which also builds the indexes and the search index.
+
 The cache is built in a temporary file next to the target and renamed over it only
 when complete, so an interrupted build (Ctrl+C, a crash, a full disk) never leaves a
 half-filled file that looks like a finished cache.
@@ -19,10 +22,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import Table, create_engine, event, insert
-from sqlalchemy.engine import Engine
-
-from operator_app.cache.models import ENTITY_TABLES, Base, Meta
+from operator_app.cache.bulk import BulkLoadError, load_rows
+from operator_app.cache.db import CacheError, open_cache, write_transaction
+from operator_app.cache.schema import set_meta
 from operator_app.demo import generate
 
 Progress = Callable[[str, int, int | None], None]
@@ -54,47 +56,6 @@ class SeedReport:
         return self.generate_seconds + self.load_seconds
 
 
-# -- loading ---------------------------------------------------------------------------
-# A plain loader over the cache schema; superseded by the cache package's bulk loader.
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    for pragma in (
-        "PRAGMA journal_mode = WAL",
-        "PRAGMA synchronous = NORMAL",
-        "PRAGMA foreign_keys = ON",
-        "PRAGMA cache_size = -262144",
-    ):
-        cursor.execute(pragma)
-    cursor.close()
-
-
-def _open_new_cache(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
-    event.listen(engine, "connect", _sqlite_pragmas)
-    Base.metadata.create_all(engine)
-    return engine
-
-
-def _load(engine: Engine, batches: Batches, progress: Progress | None) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    with engine.begin() as conn:
-        for entity, rows in batches:
-            table = ENTITY_TABLES[entity]
-            assert isinstance(table, Table)
-            conn.execute(insert(table), rows)
-            counts[entity] = counts.get(entity, 0) + len(rows)
-    with engine.connect() as conn:
-        if progress:
-            progress("statistics", 0, 1)
-        conn.exec_driver_sql("ANALYZE")
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        if progress:
-            progress("statistics", 1, 1)
-    return counts
-
-
 # -- building --------------------------------------------------------------------------
 
 
@@ -119,6 +80,19 @@ def _counted(batches: Batches, customers: int, progress: Progress | None) -> Bat
             done += len(rows)
             if progress:
                 progress("customers", done, customers)
+
+
+def _after_generation(progress: Progress | None) -> Progress | None:
+    """The loader's own stages, minus its per-batch "load <entity>" reports: while rows
+    are coming in, the customer count already says how far the build is."""
+    if progress is None:
+        return None
+
+    def report(stage: str, done: int, total: int | None) -> None:
+        if not stage.startswith("load "):
+            progress(stage, done, total)
+
+    return report
 
 
 def _remove_with_side_files(path: Path) -> None:
@@ -164,21 +138,17 @@ def seed_demo_cache(
     started = time.perf_counter()
     try:
         with _collector_paused():
-            engine = _open_new_cache(partial)
+            engine = open_cache(partial)
             try:
                 rows = generate(
                     customers, seed=seed, now=as_of, messages_per_customer=messages_per_customer
                 )
-                counts = _load(engine, _timed(_counted(rows, customers, progress), clock), progress)
-                with engine.begin() as conn:
-                    conn.execute(
-                        insert(Meta),
-                        [
-                            {"key": META_DEMO_SEED, "value": str(seed)},
-                            {"key": META_DEMO_CUSTOMERS, "value": str(customers)},
-                            {"key": META_DEMO_AS_OF, "value": as_of.isoformat()},
-                        ],
-                    )
+                batches = _timed(_counted(rows, customers, progress), clock)
+                counts = load_rows(engine, batches, _after_generation(progress))
+                with write_transaction(engine) as conn:
+                    set_meta(conn, META_DEMO_SEED, str(seed))
+                    set_meta(conn, META_DEMO_CUSTOMERS, str(customers))
+                    set_meta(conn, META_DEMO_AS_OF, as_of.isoformat())
             finally:
                 engine.dispose()
         # A stale WAL of an earlier file at ``target`` must not be replayed into this one.
@@ -310,6 +280,10 @@ def run_demo_data_command(
         line.close()
         err.write("operator-app demo-data: interrupted; nothing was written.\n")
         return 130
+    except (CacheError, BulkLoadError) as exc:
+        line.close()
+        err.write(f"operator-app demo-data: error: {exc}\n")
+        return 1
     except OSError as exc:
         line.close()
         reason = exc.strerror or str(exc)
