@@ -26,11 +26,13 @@ from operator_app.cache.bulk import BulkLoadError, load_rows
 from operator_app.cache.db import CacheError, open_cache, write_transaction
 from operator_app.cache.schema import set_meta
 from operator_app.demo import generate
+from operator_app.services.datadir import cache_path, demo_data_dir, prepare_data_dir
 
 Progress = Callable[[str, int, int | None], None]
 Batches = Iterator[tuple[str, list[dict[str, Any]]]]
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
+DEMO_CUSTOMERS = 20_000  # the size of the demo the window opens on first run
 META_DEMO_SEED = "demo_seed"
 META_DEMO_CUSTOMERS = "demo_customers"
 META_DEMO_AS_OF = "demo_as_of"
@@ -170,6 +172,20 @@ def seed_demo_cache(
         load_seconds=max(total - clock[0], 0.0),
         size_bytes=target.stat().st_size,
     )
+
+
+def ensure_demo_cache(
+    base: Path | None = None,
+    *,
+    customers: int = DEMO_CUSTOMERS,
+    progress: Progress | None = None,
+) -> Path:
+    """The demo's cache file inside ``base`` (default: the per-user data folder), seeded
+    first if it is not there yet. Raises ``DataDirError`` when the folder is unusable."""
+    path = cache_path(prepare_data_dir(demo_data_dir(base)))
+    if not path.exists():
+        seed_demo_cache(path, customers, progress=progress)
+    return path
 
 
 # -- the command -----------------------------------------------------------------------

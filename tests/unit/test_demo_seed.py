@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from operator_app.cache.models import CustomerRow, MessageRow
 from operator_app.demo import generate
-from operator_app.services.demo_seed import seed_demo_cache
+from operator_app.services.demo_seed import ensure_demo_cache, seed_demo_cache
 
 AS_OF = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -105,3 +105,13 @@ def test_a_seed_replaces_an_existing_cache_and_its_stale_journal(tmp_path: Path)
     assert not stale.exists()
     with sqlite3.connect(target) as conn:
         assert conn.execute("SELECT count(*) FROM customers").fetchone() == (30,)
+
+
+def test_the_window_demo_is_seeded_once_in_its_own_folder(tmp_path: Path) -> None:
+    path = ensure_demo_cache(tmp_path, customers=40)
+    assert path == tmp_path / "demo" / "cache.sqlite3"
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM customers").fetchone() == (40,)
+    built = path.stat().st_mtime_ns
+    assert ensure_demo_cache(tmp_path, customers=40) == path
+    assert path.stat().st_mtime_ns == built  # found, not rebuilt
