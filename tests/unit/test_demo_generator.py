@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import collections
+import os
 import re
+import subprocess
+import sys
 import uuid
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -292,3 +295,22 @@ def test_offers_have_reasons_and_outcomes(rows: Rows) -> None:
     assert "successor_available" in {o["reason_code"] for o in offers}
     assert all(o["explanation"] and o["at"] <= REFERENCE_NOW for o in offers)
     assert all(o["outcome_reason"] for o in offers if o["outcome"] == "declined")
+
+
+def test_rows_do_not_depend_on_the_process() -> None:
+    # Hash randomisation differs between processes; nothing may leak from it into rows.
+    script = (
+        "import hashlib; from operator_app.demo import generate; "
+        "print(hashlib.sha256(repr(list(generate(150, seed=9))).encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+        ).stdout
+        for hash_seed in ("1", "2")
+    }
+    assert len(digests) == 1
