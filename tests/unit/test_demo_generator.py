@@ -126,6 +126,15 @@ def test_ids_are_unique_across_tables(rows: Rows) -> None:
     assert len(ids) == len(set(ids))
 
 
+def test_ids_are_proper_uuids_that_grow_in_insertion_order(rows: Rows) -> None:
+    for entity in ("customer", "order", "message", "survey"):
+        ids = [r["id"] for r in rows[entity]]
+        assert ids == sorted(ids), entity  # appends to the primary-key B-tree
+        for made in ids[:50]:
+            assert made == uuid.UUID(str(made)) and hash(made) == hash(uuid.UUID(str(made)))
+            assert made.version == 8 and made.variant == uuid.RFC_4122
+
+
 def test_demo_users_include_the_three_sign_in_accounts(rows: Rows) -> None:
     roles = {u.username: u.role for u in DEMO_USERS}
     assert roles["operator"] is Role.OPERATOR
