@@ -192,8 +192,8 @@ def ensure_demo_cache(
 
 
 class _ProgressLine:
-    """One status line on stderr: rewritten in place on a terminal, one line per stage
-    otherwise (so logs stay readable)."""
+    """One status line on stderr, rewritten in place on a terminal. Elsewhere (a log, a
+    pipe) a line per stage and per tenth of a long stage, so logs stay readable."""
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
@@ -202,6 +202,7 @@ class _ProgressLine:
         self.stage = ""
         self.last_draw = 0.0
         self.width = 0
+        self.tenth = 0
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
         now = time.perf_counter()
@@ -210,17 +211,21 @@ class _ProgressLine:
             text = f"{stage}: {done:,}/{total:,} ({100 * done // total}%)  {elapsed:.1f} s"
         else:
             text = f"{stage}: {done:,}  {elapsed:.1f} s"
-        if self.live:
-            if stage == self.stage and now - self.last_draw < 0.1 and done != total:
-                return
-            self.stream.write("\r" + text.ljust(self.width))
-            self.width = len(text)
-            self.stream.flush()
-        elif stage != self.stage:
-            self.stream.write(f"{stage}…\n")
-            self.stream.flush()
+        new_stage = stage != self.stage
         self.stage = stage
-        self.last_draw = now
+        if self.live:
+            if new_stage or done == total or now - self.last_draw >= 0.1:
+                self.stream.write("\r" + text.ljust(self.width))
+                self.stream.flush()
+                self.width = len(text)
+                self.last_draw = now
+            return
+        tenth = 10 * done // total if total else 0
+        if new_stage or (tenth > self.tenth and now - self.last_draw >= 5):
+            self.stream.write(text + "\n")
+            self.stream.flush()
+            self.tenth = tenth
+            self.last_draw = now
 
     def close(self) -> None:
         if self.live and self.width:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import io
 import sqlite3
 import subprocess
 import sys
@@ -10,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from operator_app.cli import main
+from operator_app.services.demo_seed import run_demo_data_command
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -116,3 +119,21 @@ def test_the_installed_command_runs_without_a_display(tmp_path: Path) -> None:
     )
     assert again.returncode == 1
     assert "already exists" in again.stderr and "Traceback" not in again.stderr
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_one_line_rewritten_on_a_terminal(tmp_path: Path) -> None:
+    terminal, out = Terminal(), io.StringIO()
+    args = argparse.Namespace(
+        customers=900, out=tmp_path / "t.sqlite3", seed=1, messages_per_customer=2, force=False
+    )
+    assert run_demo_data_command(args, stdout=out, stderr=terminal) == 0
+    drawn = terminal.getvalue()
+    assert drawn.count("\r") >= 3 and "\n" not in drawn
+    assert "customers: 900/900 (100%)" in drawn
+    assert drawn.endswith("\r")  # cleared before the summary
+    assert "Demo cache written" in out.getvalue()
