@@ -112,6 +112,7 @@ class World:
         self.extensions = [p for p in self.products if p.kind is ProductKind.WARRANTY_EXTENSION]
         self.accessories = [p for p in self.products if p.kind is ProductKind.ACCESSORY]
         self._shelves: dict[int, tuple[list[Decimal], list[Product]]] = {}
+        self._devices: dict[int, list[Product]] = {}
 
     def _products(self) -> list[Product]:
         ids = {item.sku: self.new_id() for item in CATALOG}
@@ -144,8 +145,12 @@ class World:
         return cached
 
     def devices_on_sale(self, ts: int) -> list[Product]:
-        _, on_sale = self.shelf(ts)
-        return [p for p in on_sale if p.kind is ProductKind.DEVICE]
+        month = ts // MONTH
+        cached = self._devices.get(month)
+        if cached is None:
+            _, on_sale = self.shelf(ts)
+            cached = self._devices[month] = [p for p in on_sale if p.kind is ProductKind.DEVICE]
+        return cached
 
     def pick_for_budget(self, ts: int, budget: float) -> Product:
         """A product on sale at ``ts``, priced between a third of ``budget`` and ``budget``."""
