@@ -132,6 +132,8 @@ def seed_demo_cache(
     ``progress(stage, done, total)`` hears ``"customers"`` while rows are produced and
     the loader's stages after that.
     """
+    if now is not None and now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
     target = Path(path)
     as_of = (now or datetime.now(UTC)).astimezone(UTC).replace(second=0, microsecond=0)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
