@@ -212,7 +212,6 @@ def created_id(changes: list[dict]) -> str:
 
 @pytest.mark.parametrize("fresh_database_url", BACKENDS, indirect=True)
 def test_init_demo_fills_a_new_database_once(cli: Cli, fresh_database_url: str) -> None:
-    pytest.importorskip("operator_app.demo.generator", reason="the demo generator is not merged")
     from operator_app.server.app import create_app
     from operator_app.server.db import Database
     from tests.server.support import LiveServer, all_changes
