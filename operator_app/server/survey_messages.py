@@ -55,10 +55,11 @@ def survey_email(
     reminder: bool,
 ) -> Email:
     about = f" ({topic})" if topic else ""
-    values = {
+    subject = text(language, "email.reminder_subject" if reminder else "email.subject")
+    values: dict[str, object] = {
         "lang": language,
         "brand": brand,
-        "subject": text(language, "email.reminder_subject" if reminder else "email.subject"),
+        "subject": subject,
         "greeting": (
             text(language, "email.greeting", name=customer_name)
             if customer_name
@@ -78,7 +79,7 @@ def survey_email(
     }
     env = templates()
     return Email(
-        subject=values["subject"],
+        subject=subject,
         text=env.get_template("email.txt").render(values),
         html=env.get_template("email.html").render(values),
     )

@@ -39,7 +39,7 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 }
-_HTML = {"content": {"text/html": {}}}
+_HTML: dict[str, Any] = {"content": {"text/html": {}}}
 
 router = APIRouter(tags=["survey page"])
 

@@ -33,16 +33,24 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import URL
 
-from operator_app.domain.enums import Role
+from operator_app.domain.enums import Role, SurveyKind
 from operator_app.domain.text import name_key
+from operator_app.server import changelog
 from operator_app.server.accounts import create_user
 from operator_app.server.app import create_app
 from operator_app.server.db import Database
 from operator_app.server.delivery_settings import DeliverySettings, SmtpSettings
-from operator_app.server.models import Conversation, Customer, CustomerPhone
+from operator_app.server.models import (
+    Conversation,
+    Customer,
+    CustomerPhone,
+    OutboundDelivery,
+    Survey,
+)
 from operator_app.server.schema import upgrade_to_head
 from operator_app.server.seed import load_batches
 from operator_app.server.settings import ServerSettings
+from operator_app.server.surveys import create_survey, record_answer
 from tests.server.conftest import BACKENDS, PASSWORD, PgSchemas, ServerHandle, base_rows
 from tests.server.support import LiveServer, MovableClock
 
@@ -62,7 +70,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_until(predicate: Callable[[], Any], *, timeout: float = 20, what: str = "condition") -> Any:
+def wait_until(
+    predicate: Callable[[], Any], *, timeout: float = 20, what: str = "condition"
+) -> Any:
     """Poll ``predicate`` until it returns something truthy (deadline, not a timed assert)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -170,71 +180,76 @@ def signature_ok(request: Received) -> bool:
     return hmac.compare_digest("sha256=" + expected, request.headers["x-operatorapp-signature"])
 
 
-class SurveyEnv(ServerHandle):
-    smtp: SmtpSink
-    webhook: WebhookSink
-
-    def conversation(
-        self,
-        *,
-        channel: str = "email",
-        topic: str = "Billing",
-        emails: list[str] | None = None,
-        phones: list[str] | None = None,
-        language: str = "ru",
-        timezone: str = "Europe/Moscow",
-        consent: list[str] | None = None,
-        assignee: str | None = "op",
-        first_name: str = "Мария",
-        opened_at: datetime | None = None,
-        first_response_at: datetime | None = None,
-        resolved_at: datetime | None = None,
-        customer_id: uuid.UUID | None = None,
-    ) -> tuple[uuid.UUID, uuid.UUID]:
-        """A customer (new unless ``customer_id``) and a conversation; returns both ids."""
-        now = self.clock()
-        conversation_id = uuid.uuid4()
-        with self.db.writing() as session:
-            if customer_id is None:
-                customer_id = uuid.uuid4()
-                address = emails if emails is not None else [f"c{customer_id.hex[:12]}@example.com"]
-                phone_list = phones if phones is not None else [f"+7912{secrets.randbelow(10**7):07d}"]
-                session.add(
-                    Customer(
-                        id=customer_id,
-                        first_name=first_name,
-                        last_name="Тестова",
-                        middle_name="",
-                        name_key=name_key("Тестова", first_name, ""),
-                        phones=phone_list,
-                        emails=address,
-                        language=language,
-                        timezone=timezone,
-                        channel_of_origin=channel,
-                        tier="standard",
-                        consent_channels=consent if consent is not None else [],
-                        version=1,
-                        updated_at=now,
-                    )
-                )
-                session.flush()
-                session.add_all(CustomerPhone(e164=p, customer_id=customer_id) for p in phone_list)
+def add_conversation(
+    handle: ServerHandle,
+    *,
+    channel: str = "email",
+    topic: str = "Billing",
+    emails: list[str] | None = None,
+    phones: list[str] | None = None,
+    language: str = "ru",
+    timezone: str = "Europe/Moscow",
+    consent: list[str] | None = None,
+    assignee: str | None = "op",
+    first_name: str = "Мария",
+    opened_at: datetime | None = None,
+    first_response_at: datetime | None = None,
+    resolved_at: datetime | None = None,
+    customer_id: uuid.UUID | None = None,
+) -> tuple[uuid.UUID, uuid.UUID]:
+    """A customer (new unless ``customer_id``) and a conversation; returns both ids."""
+    now = handle.clock()
+    conversation_id = uuid.uuid4()
+    with handle.db.writing() as session:
+        if customer_id is None:
+            customer_id = uuid.uuid4()
+            address = emails if emails is not None else [f"c{customer_id.hex[:12]}@example.com"]
+            phone_list = phones if phones is not None else [f"+7912{secrets.randbelow(10**7):07d}"]
             session.add(
-                Conversation(
-                    id=conversation_id,
-                    customer_id=customer_id,
-                    channel=channel,
-                    status="resolved" if resolved_at else "open",
-                    topic=topic,
-                    assignee=assignee,
-                    opened_at=opened_at or now - timedelta(minutes=30),
-                    first_response_at=first_response_at,
-                    resolved_at=resolved_at,
+                Customer(
+                    id=customer_id,
+                    first_name=first_name,
+                    last_name="Тестова",
+                    middle_name="",
+                    name_key=name_key("Тестова", first_name, ""),
+                    phones=phone_list,
+                    emails=address,
+                    language=language,
+                    timezone=timezone,
+                    channel_of_origin=channel,
+                    tier="standard",
+                    consent_channels=consent if consent is not None else [],
                     version=1,
                     updated_at=now,
                 )
             )
-        return customer_id, conversation_id
+            session.flush()
+            session.add_all(CustomerPhone(e164=p, customer_id=customer_id) for p in phone_list)
+        session.add(
+            Conversation(
+                id=conversation_id,
+                customer_id=customer_id,
+                channel=channel,
+                status="resolved" if resolved_at else "open",
+                topic=topic,
+                assignee=assignee,
+                opened_at=opened_at or now - timedelta(minutes=30),
+                first_response_at=first_response_at,
+                resolved_at=resolved_at,
+                version=1,
+                updated_at=now,
+            )
+        )
+    return customer_id, conversation_id
+
+
+class SurveyEnv(ServerHandle):
+    smtp: SmtpSink
+    webhook: WebhookSink
+
+    def conversation(self, **options: Any) -> tuple[uuid.UUID, uuid.UUID]:
+        """A customer (new unless ``customer_id``) and a conversation; returns both ids."""
+        return add_conversation(self, **options)
 
     def customer_email(self, customer_id: uuid.UUID) -> str:
         with self.db.reading() as session:
@@ -354,3 +369,72 @@ def survey_env(
         env.db.dispose()
         smtp.stop()
         webhook.close()
+
+
+# --- rows for the authorization matrix (any server, straight through the services) --------
+
+
+def make_link(handle: ServerHandle) -> tuple[uuid.UUID, str]:
+    """A fresh link-only survey for a new customer: (survey id, link secret)."""
+    _, conversation_id = add_conversation(handle, channel="phone")
+    now = handle.clock()
+    with handle.db.writing() as session:
+        created = create_survey(
+            session,
+            conversation_id=conversation_id,
+            kind=SurveyKind.CSAT,
+            actor="test",
+            now=now,
+            settings=DeliverySettings(),
+            link_base="http://unused",
+            enforce_frequency=False,
+        )
+        changelog.append(session, created.effects.changes, actor="test", at=now)
+    assert created.token is not None
+    return created.survey.id, created.token
+
+
+def make_case(handle: ServerHandle) -> uuid.UUID:
+    """A review case opened by a low CSAT."""
+    survey_id, _ = make_link(handle)
+    now = handle.clock()
+    with handle.db.writing() as session:
+        survey = session.get(Survey, survey_id)
+        assert survey is not None
+        effects = record_answer(session, survey, 1, "matrix", actor="test", now=now)
+        changelog.append(session, effects.changes, actor="test", at=now)
+    [case] = effects.opened_cases
+    return case.id
+
+
+def make_dead_letter(handle: ServerHandle) -> uuid.UUID:
+    now = handle.clock()
+    delivery_id = uuid.uuid4()
+    with handle.db.writing() as session:
+        session.add(
+            OutboundDelivery(
+                id=delivery_id,
+                kind="review_alert",
+                purpose="review_case",
+                survey_id=None,
+                target="http://alerts.invalid",
+                payload={"text": "test"},
+                status="dead",
+                attempts=3,
+                next_attempt_at=now,
+                lease_until=None,
+                last_error="test",
+                created_at=now,
+                updated_at=now,
+                sent_at=None,
+            )
+        )
+    return delivery_id
+
+
+def page_form(handle: ServerHandle) -> tuple[dict[str, str], dict[str, Any]]:
+    """Path values and form data for posting a fresh survey page (as its page would)."""
+    _, token = make_link(handle)
+    page = httpx.get(f"{handle.base_url}/s/{token}", timeout=15)
+    assert page.status_code == 200, page.text
+    return {"token": token}, {"data": {"score": "5", "form_token": form_token(page.text)}}

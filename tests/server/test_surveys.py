@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.server.surveys_support import SurveyEnv, survey_env, wait_until
 
 __all__ = ["survey_env"]
