@@ -314,7 +314,10 @@ def start_env(url: URL | str, backend: str, delivery: DeliverySettings) -> Surve
                 name=f"Test {role}",
                 now=now,
             )
-    settings = ServerSettings(clock=clock, event_ping_seconds=0.5, delivery=delivery)
+    # Sessions outlive the weeks the tests move the clock forward by.
+    settings = ServerSettings(
+        clock=clock, event_ping_seconds=0.5, delivery=delivery, token_ttl=timedelta(days=3650)
+    )
     live = LiveServer(create_app(db, settings))
     live.start()
     env = SurveyEnv(backend, db, live, clock, data)
