@@ -156,7 +156,7 @@ def _lookup(runtime: SurveyRuntime, token: str) -> tuple[LinkState, str]:
 
 
 @router.get(
-    "/s/{token}",
+    "/s/{token:path}",  # any path below /s/ gets the friendly page
     response_class=HTMLResponse,
     responses={404: _HTML, 410: _HTML},
     summary="The customer's survey page (public; the link is the key)",
@@ -213,7 +213,7 @@ def _answer(
 
 
 @router.post(
-    "/s/{token}",
+    "/s/{token:path}",  # any path below /s/ gets the friendly page
     response_class=HTMLResponse,
     responses={403: _HTML, 404: _HTML, 409: _HTML, 410: _HTML, 413: _HTML, 422: _HTML},
     summary="Send the survey answer (the page's form)",
@@ -247,7 +247,8 @@ async def answer_survey(token: str, request: Request) -> HTMLResponse:
     token = token[:200]
     body = await request.body()
     if len(body) > PAGE_MAX_BODY:
-        language = _preferred_language(request)
+        state, _ = await run_in_threadpool(_lookup, runtime, token)
+        language = _language(request, None, state.link.language if state.link else None)
         return _message(runtime, "too_large", language, 413)
     try:
         fields: FormData = await request.form(max_files=0, max_fields=20)

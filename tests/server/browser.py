@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -126,10 +127,8 @@ class Browser:
     def __exit__(self, *exc: object) -> None:
         try:
             if self.socket is not None:
-                try:
+                with contextlib.suppress(BrowserError, OSError, websocket.WebSocketException):
                     self.call("Browser.close", timeout=5)
-                except (BrowserError, OSError, websocket.WebSocketException):
-                    pass
                 self.socket.close()
         finally:
             if self.process is not None:
