@@ -68,6 +68,11 @@ def send_email(settings: SmtpSettings, message: EmailMessage) -> None:
         codes = {code for code, _ in error.recipients.values()}
         failure = PermanentFailure if all(code >= 500 for code in codes) else TemporaryFailure
         raise failure(f"recipient refused by the SMTP server ({sorted(codes)})") from None
+    except smtplib.SMTPNotSupportedError:
+        raise PermanentFailure(
+            "the SMTP server does not offer STARTTLS or login as configured "
+            "(check OPERATOR_APP_SMTP_SECURITY and the port)"
+        ) from None
     except smtplib.SMTPAuthenticationError as error:
         raise PermanentFailure(f"SMTP login refused ({error.smtp_code})") from None
     except smtplib.SMTPResponseException as error:

@@ -15,6 +15,7 @@ import json
 import re
 import secrets
 import socket
+import ssl
 import threading
 import time
 import uuid
@@ -31,6 +32,7 @@ from typing import Any
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 from sqlalchemy import URL
 
 from operator_app.domain.enums import Role, SurveyKind
@@ -85,21 +87,64 @@ def wait_until(
 
 
 class SmtpSink:
-    """An aiosmtpd server on loopback keeping every message; can be stopped and restarted."""
+    """An aiosmtpd server on loopback keeping every message; can be stopped and restarted.
 
-    def __init__(self, port: int | None = None) -> None:
+    Recipients containing "refuse" get a permanent 550. With ``credentials`` it wants a
+    login; with ``tls`` it offers STARTTLS (required), or speaks TLS at once (``implicit``).
+    """
+
+    def __init__(
+        self,
+        port: int | None = None,
+        *,
+        credentials: tuple[str, str] | None = None,
+        tls: ssl.SSLContext | None = None,
+        implicit: bool = False,
+    ) -> None:
         self.port = port or free_port()
+        self.credentials = credentials
+        self.tls = tls
+        self.implicit = implicit
         self.messages: list[EmailMessage] = []
         self.logins: list[str] = []
         self._controller: Controller | None = None
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if "refuse" in address:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content, policy=default_policy)
         self.messages.append(message)  # type: ignore[arg-type]
         return "250 Message accepted"
 
+    def _authenticate(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
+        given = (data.login.decode(), data.password.decode())
+        if given == self.credentials:
+            self.logins.append(given[0])
+            return AuthResult(success=True)
+        return AuthResult(success=False, handled=False)
+
     def start(self) -> None:
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        options: dict[str, Any] = {}
+        if self.credentials:
+            options |= {
+                "authenticator": self._authenticate,
+                "auth_required": True,
+                # Implicit TLS is invisible to aiosmtpd: it would think the line is plain.
+                "auth_require_tls": self.tls is not None and not self.implicit,
+            }
+        if self.tls is not None and self.implicit:
+            options["ssl_context"] = self.tls
+        elif self.tls is not None:
+            options |= {"tls_context": self.tls, "require_starttls": True}
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port, **options)
         self._controller.start()
 
     def stop(self) -> None:

@@ -67,12 +67,18 @@ def test_a_low_answer_opens_a_case_that_supervisors_hear_about(survey_env: Surve
     assert case["allowed_actions"][0] == "assign"
 
     staff_changes = all_changes(env.api.supervisor, since_staff)
-    entities = {(c["entity"], c["op"]) for c in staff_changes if c["data"] and c["id"] == case["id"]}
+    entities = {
+        (c["entity"], c["op"]) for c in staff_changes if c["data"] and c["id"] == case["id"]
+    }
     assert ("review_case", "create") in entities
-    assert not [c for c in all_changes(env.api.operator, since_operator) if c["entity"] == "review_case"]
+    assert not [
+        c for c in all_changes(env.api.operator, since_operator) if c["entity"] == "review_case"
+    ]
 
     [alert] = wait_until(
-        lambda: [r for r in env.webhook.at("/alerts/T000/B000/secret") if case["id"] in r.json()["text"]],
+        lambda: [
+            r for r in env.webhook.at("/alerts/T000/B000/secret") if case["id"] in r.json()["text"]
+        ],
         what="the review alert",
     )
     assert signature_ok(alert)
