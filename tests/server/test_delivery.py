@@ -287,3 +287,16 @@ def test_admins_see_dead_letters_newest_first_in_pages(env: SurveyEnv) -> None:
     assert second["items"][0]["updated_at"] <= body["items"][0]["updated_at"]
     for role in (Role.OPERATOR, Role.SUPERVISOR):
         assert env.api[role].get("/admin/dead-letters").status_code == 403
+
+
+def test_serve_refuses_unusable_delivery_settings_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from operator_app.server.cli import main
+
+    monkeypatch.setenv("OPERATOR_APP_SMTP_HOST", "mail.example.com")
+    monkeypatch.delenv("OPERATOR_APP_SMTP_FROM", raising=False)
+    code = main(["serve", "--database-url", f"sqlite:///{tmp_path / 'x.sqlite3'}"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "OPERATOR_APP_SMTP_FROM" in err and "Traceback" not in err

@@ -45,7 +45,7 @@ def test_a_low_answer_opens_a_case_that_supervisors_hear_about(survey_env: Surve
     since_staff, since_operator = head_seq(env.api.supervisor), head_seq(env.api.operator)
     with EventStream(env.api.supervisor) as supervisor, EventStream(env.api.operator) as operator:
         answer = env.answer(created["url"], 1, "Никто не помог")
-        assert answer.status_code == 200 and "Руководитель службы свяжется" in answer.text
+        assert answer.status_code == 200 and "Мы разберёмся" in answer.text
         event = _next_event(supervisor, "review_case_opened")["data"]
         assert event["customer_id"] == str(customer_id) and event["score"] == 1
         assert event["kind"] == "csat" and event["channel"] == "webchat"
