@@ -202,6 +202,12 @@ def settle(
 ) -> int | None:
     """Record the attempt's outcome; returns the change-log seq when survey rows changed."""
     with db.writing() as session:
+        # Lock order as when a customer answers: the survey first, then its deliveries.
+        survey_id = session.scalar(
+            select(OutboundDelivery.survey_id).where(OutboundDelivery.id == delivery_id)
+        )
+        if survey_id is not None:
+            session.get(Survey, survey_id, with_for_update=True)
         delivery = session.get(OutboundDelivery, delivery_id, with_for_update=True)
         if delivery is None:
             return None

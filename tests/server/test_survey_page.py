@@ -240,3 +240,22 @@ def test_simultaneous_answers_record_exactly_one(survey_env: SurveyEnv) -> None:
     assert state["score"] in range(1, 6)
     cases = survey_env.api.supervisor.get("/review-cases", params={"limit": 200}).json()["items"]
     assert len([c for c in cases if c["survey"]["id"] == created["id"]]) <= 1
+
+
+def test_access_logs_never_show_a_survey_links_secret() -> None:
+    import logging
+
+    from operator_app.server.serving import DropQueryStrings
+
+    secret = "Zx9" * 11
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "POST", f"/s/{secret}?lang=en", "1.1", 200),
+        None,
+    )
+    assert DropQueryStrings().filter(record)
+    assert secret not in record.getMessage() and "/s/***" in record.getMessage()
