@@ -42,10 +42,20 @@ def test_email_survey_arrives_and_its_link_takes_one_answer(survey_env: SurveyEn
 
     answered = env.answer(link, 5, "Всё отлично")
     assert answered.status_code == 200 and "Спасибо" in answered.text
-    state = env.api.operator.get(f"/surveys/{created['id']}").json()
+    # The e-mail may be in the mailbox a moment before its delivery is marked sent.
+    state = wait_until(
+        lambda: (
+            (s := env.api.operator.get(f"/surveys/{created['id']}").json())["deliveries"][0][
+                "status"
+            ]
+            == "sent"
+            and s
+        ),
+        what="the delivery marked sent",
+    )
     assert state["score"] == 5 and state["comment"] == "Всё отлично"
     [delivery] = state["deliveries"]
-    assert delivery["status"] == "sent" and delivery["kind"] == "email"
+    assert delivery["kind"] == "email" and delivery["attempts"] == 1
     # Both links of the survey are spent: single use for the survey, not per link.
     assert env.page(created["url"]).status_code == 410
     assert env.page(link).status_code == 410
@@ -251,6 +261,10 @@ def test_one_reminder_at_most_and_none_after_an_answer(survey_env: SurveyEnv) ->
         other_address = env.customer_email(other_id)
         other = env.ask(other_conversation, "csat")
         [first] = wait_until(lambda: env.smtp.to(other_address), what="the survey e-mail")
+        wait_until(
+            lambda: len(env.api.operator.get(f"/surveys/{other['id']}").json()["deliveries"]) == 2,
+            what="the reminder queued",
+        )
         env.answer(_link_in(first.get_body(("plain",)).get_content()), 4)
         state = env.api.operator.get(f"/surveys/{other['id']}").json()
         assert [d["status"] for d in state["deliveries"]] == ["sent", "skipped"]
