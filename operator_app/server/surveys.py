@@ -138,9 +138,7 @@ def _check_frequency(
         )
 
 
-def _replay(
-    session: Session, existing: Survey, conversation_id: uuid.UUID, kind: SurveyKind | None
-) -> None:
+def _check_replay(existing: Survey, conversation_id: uuid.UUID, kind: SurveyKind | None) -> None:
     if existing.conversation_id != conversation_id or (kind and existing.kind != kind):
         raise ApiProblem(
             409, f"Survey {existing.id} already exists for another conversation or kind."
@@ -167,7 +165,7 @@ def create_survey(
     if survey_id is not None:
         existing = session.get(Survey, survey_id)
         if existing is not None:
-            _replay(session, existing, conversation_id, kind)
+            _check_replay(existing, conversation_id, kind)
             return _replayed(session, existing, stored, now)
     conversation = session.get(Conversation, conversation_id)
     if conversation is None:
