@@ -251,7 +251,7 @@ class DbWorker(QObject):
         def job() -> Worklists:
             return Worklists(
                 open_contacts=self.worklists.open_contacts(assignee),
-                follow_ups_due=self.worklists.follow_ups_due(day_end),
+                follow_ups_due=self.worklists.follow_ups_due(now, until=day_end),
                 hanging=self.worklists.hanging(now),
             )
 

@@ -9,18 +9,11 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from sqlalchemy.engine import Engine
 
-from operator_app.gui import db_worker, theme
+from operator_app.cache.db import open_cache
+from operator_app.gui import theme
 from operator_app.gui.context import AppContext
 from operator_app.gui.main_window import MainWindow, app_settings
-from tests.gui.dataset import Dataset, build_dataset, sqlite_engine
-from tests.gui.interim_repositories import InterimCustomerRepository, InterimWorklistRepository
-
-
-@pytest.fixture(autouse=True)
-def cache_repositories(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until the cache layer's repositories land, read through the interim ones."""
-    monkeypatch.setattr(db_worker, "CustomerRepository", InterimCustomerRepository)
-    monkeypatch.setattr(db_worker, "WorklistRepository", InterimWorklistRepository)
+from tests.gui.dataset import Dataset, build_dataset
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +48,7 @@ def dataset(dataset_template: Dataset, tmp_path: Path) -> Dataset:
 
 @pytest.fixture
 def engine(dataset: Dataset) -> Iterator[Engine]:
-    engine = sqlite_engine(dataset.path)
+    engine = open_cache(dataset.path)
     yield engine
     engine.dispose()
 

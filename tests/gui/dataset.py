@@ -18,10 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from faker import Faker
-from sqlalchemy import create_engine, event, insert
-from sqlalchemy.engine import Engine
 
-from operator_app.cache import models as m
+from operator_app.cache.bulk import load_rows
+from operator_app.cache.db import open_cache
 from operator_app.domain.text import name_key
 
 ANNA_PHONE = "+79123456789"
@@ -88,19 +87,6 @@ class Dataset:
     anna_order_numbers: list[str] = field(default_factory=list)
     anna_contracts: list[str] = field(default_factory=list)
     names: dict[uuid.UUID, str] = field(default_factory=dict)
-
-
-def sqlite_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.close()
-
-    return engine
 
 
 class _Builder:
@@ -173,8 +159,6 @@ class _Builder:
         )
         row.update(extra)
         self.add("customer", **row)
-        for phone in phones:
-            self.add("customer_phone", e164=phone, customer_id=cid)
         return cid
 
     def order(self, cid: uuid.UUID, at: datetime, skus: list[str], status: str = "paid") -> str:
@@ -201,6 +185,7 @@ class _Builder:
             self.add(
                 "order_line", id=self.uid(), order_id=oid, product_id=pid, quantity=1, amount=amount
             )
+        self.last_order = (at, oid)
         return number
 
     def coverage(
@@ -266,6 +251,7 @@ def build_dataset(
     )
     ds = Dataset(path=path, now=now, anna=anna, shared=[])
     ds.names[anna] = "Иванова Анна Сергеевна"
+    order_keys: list[tuple[datetime, uuid.UUID]] = []
     for i, (days, skus, status) in enumerate(
         [
             (9, ["PH-NOVA12P", "AU-BUDS3"], "paid"),
@@ -277,6 +263,7 @@ def build_dataset(
     ):
         at = now - timedelta(days=days, hours=i * 3)
         ds.anna_order_numbers.append(b.order(anna, at, skus, status))
+        order_keys.append(b.last_order)
     ds.anna_contracts = [
         b.coverage(
             anna, "NB-AERO14", "warranty", today - timedelta(days=718), today + timedelta(days=12)
@@ -315,7 +302,7 @@ def build_dataset(
     )
 
     # Timeline: conversations with their messages, plus notes, surveys and offers.
-    timeline: list[tuple[datetime, uuid.UUID]] = []
+    timeline: list[tuple[datetime, uuid.UUID]] = list(order_keys)
     at = now - timedelta(minutes=7)
     conv_count = max(1, timeline_messages // 6)
     for c in range(conv_count):
@@ -469,26 +456,20 @@ def build_dataset(
                 updated_at=opened,
             )
 
-    engine = sqlite_engine(path)
-    m.Base.metadata.create_all(engine)
-    with engine.begin() as conn:
-        for entity in (
-            "product",
-            "customer",
-            "customer_phone",
-            "order",
-            "order_line",
-            "coverage",
-            "interest",
-            "conversation",
-            "message",
-            "note",
-            "survey",
-            "offer",
-        ):
-            rows = b.rows.get(entity)
-            if rows:
-                conn.execute(insert(m.ENTITY_TABLES[entity]), rows)
-        conn.execute(insert(m.SyncStateRow), [{"id": 1, "cursor": 0, "last_sync_at": None}])
+    engine = open_cache(path)
+    order = (
+        "product",
+        "customer",
+        "order",
+        "order_line",
+        "coverage",
+        "interest",
+        "conversation",
+        "message",
+        "note",
+        "survey",
+        "offer",
+    )
+    load_rows(engine, ((entity, b.rows[entity]) for entity in order if b.rows.get(entity)))
     engine.dispose()
     return ds

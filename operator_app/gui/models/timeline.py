@@ -18,9 +18,15 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from operator_app.domain.entities import TimelineItem
 from operator_app.gui.db_worker import DbWorker
 from operator_app.gui.models.roles import ID_ROLE, IS_OPEN_ROLE, ITEM_ROLE
+from operator_app.gui.widgets.timeline_delegate import timeline_text
 
 Key = tuple[datetime, uuid.UUID]
 AnyIndex = QModelIndex | QPersistentModelIndex
+_TEXT_ROLES = (
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.AccessibleTextRole,
+)
 
 
 class TimelineModel(QAbstractListModel):
@@ -108,14 +114,15 @@ class TimelineModel(QAbstractListModel):
             return item
         if item is None:
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return item.title
         if role == IS_OPEN_ROLE:
             return item.is_open
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return item.body[:500] or None
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{item.title}. {item.body[:200]}"
+        if role in _TEXT_ROLES:
+            text = timeline_text(item)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return text.title
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return text.body[:500] or None
+            return f"{text.title}, {text.caption}. {text.body[:200]}"
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:

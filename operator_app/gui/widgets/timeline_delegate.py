@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QTextLayout
@@ -19,7 +21,7 @@ from operator_app.domain.entities import TimelineItem
 from operator_app.domain.enums import Direction, TimelineKind
 from operator_app.gui import theme
 from operator_app.gui.models.roles import ITEM_ROLE
-from operator_app.gui.widgets.formatting import MomentFormatter, channel_name
+from operator_app.gui.widgets.formatting import MomentFormatter, channel_name, money
 from operator_app.gui.widgets.icons import pixmap, timeline_icon_name
 
 ICON = 28
@@ -46,22 +48,58 @@ def survey_scale(item: TimelineItem) -> tuple[str, int, int, int]:
     return ("csat", *SURVEY_SCALES["csat"])
 
 
-def kind_caption(item: TimelineItem) -> str:
+OFFER_OUTCOMES = {
+    "shown": "Shown",
+    "accepted": "Accepted",
+    "not_now": "Not now",
+    "declined": "Declined",
+}
+_ORDER_AMOUNT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s+([A-Za-z]{3})\s*$")
+_STATUS_WORDS = {"open", "pending", "resolved", "closed"}
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineText:
+    title: str
+    caption: str
+    body: str
+
+
+def timeline_text(item: TimelineItem) -> TimelineText:
+    """What a row says. The cache keeps raw fields (a survey's kind, an offer's outcome
+    code, an order's amount); this turns them into words for people."""
     channel = channel_name(item.channel) if item.channel else ""
+    body = item.body
     if item.kind == TimelineKind.MESSAGE:
         way = "Outgoing" if item.direction == Direction.OUTBOUND else "Incoming"
-        return f"{way} · {channel}" if channel else way
+        return TimelineText(item.title or "—", _join(way, channel), body)
     if item.kind == TimelineKind.CONVERSATION:
         state = "open" if item.is_open else "closed"
-        return f"Conversation · {channel} · {state}" if channel else f"Conversation · {state}"
-    names = {
-        TimelineKind.NOTE: "Note",
-        TimelineKind.SURVEY: "Survey",
-        TimelineKind.OFFER: "Offer",
-        TimelineKind.ORDER: "Order",
-    }
-    base = names.get(item.kind, item.kind.value.title())
-    return f"{base} · {channel}" if channel else base
+        if body.strip().lower() in _STATUS_WORDS:
+            body = "Waiting for an answer" if item.is_open else "Resolved"
+        caption = _join("Conversation", channel, state)
+        return TimelineText(item.title or "Conversation", caption, body)
+    if item.kind == TimelineKind.SURVEY:
+        kind = survey_scale(item)[0]
+        if not body:
+            body = "No comment" if item.score is not None else "No answer yet"
+        return TimelineText(f"{kind.upper()} survey", _join("Survey", channel), body)
+    if item.kind == TimelineKind.OFFER:
+        code, _, reason = body.partition(":")
+        outcome = OFFER_OUTCOMES.get(code.strip(), code.strip().replace("_", " ").capitalize())
+        return TimelineText(item.title or "Offer", "Offer", _join(outcome, reason.strip()))
+    if item.kind == TimelineKind.ORDER:
+        match = _ORDER_AMOUNT.match(body)
+        if match:
+            body = money(Decimal(match.group(1)), match.group(2).upper())
+        return TimelineText(f"Order {item.title}".strip(), "Order", body)
+    if item.kind == TimelineKind.NOTE:
+        return TimelineText(item.title or "Note", "Note", body)
+    return TimelineText(item.title or "—", item.kind.value.title(), body)
+
+
+def _join(*parts: str) -> str:
+    return " · ".join(p for p in parts if p)
 
 
 class TimelineDelegate(QStyledItemDelegate):
@@ -175,14 +213,15 @@ class TimelineDelegate(QStyledItemDelegate):
         bold.setWeight(QFont.Weight.DemiBold)
         bfm = QFontMetrics(bold)
         room = max(0, title_right - x)
-        title = bfm.elidedText(item.title or "—", Qt.TextElideMode.ElideRight, room)
+        texts = timeline_text(item)
+        title = bfm.elidedText(texts.title, Qt.TextElideMode.ElideRight, room)
         painter.setFont(bold)
         painter.setPen(text_color)
         painter.drawText(QRect(x, top, room, line), Qt.AlignmentFlag.AlignVCenter, title)
         used = bfm.horizontalAdvance(title)
         caption_room = room - used - 10
         if caption_room > 40:
-            caption = fm.elidedText(kind_caption(item), Qt.TextElideMode.ElideRight, caption_room)
+            caption = fm.elidedText(texts.caption, Qt.TextElideMode.ElideRight, caption_room)
             painter.setFont(font)
             painter.setPen(muted)
             painter.drawText(
@@ -193,7 +232,7 @@ class TimelineDelegate(QStyledItemDelegate):
 
         # Body preview: two lines, the second elided.
         width = max(0, right - x)
-        first, second = self._preview(item, font, width)
+        first, second = self._preview(item, texts.body, font, width)
         painter.setFont(font)
         painter.setPen(muted if not selected else text_color)
         y = top + line + LINE_GAP
@@ -271,13 +310,13 @@ class TimelineDelegate(QStyledItemDelegate):
             self._moments_day = today
         return self._moments.format(at)
 
-    def _preview(self, item: TimelineItem, font: QFont, width: int) -> tuple[str, str]:
+    def _preview(self, item: TimelineItem, body: str, font: QFont, width: int) -> tuple[str, str]:
         key = (item.id, width)
         cached = self._preview_cache.get(key)
         if cached is not None:
             self._preview_cache.move_to_end(key)
             return cached
-        text = _SPACES.sub(" ", item.body).strip()
+        text = _SPACES.sub(" ", body).strip()
         result = two_lines(text, font, width)
         self._preview_cache[key] = result
         if len(self._preview_cache) > 2000:
