@@ -262,7 +262,11 @@ class DbWorker(QObject):
 
 
 def _stop_thread(thread: QThread) -> None:
-    if thread.isRunning():
+    try:
+        running = thread.isRunning()
+    except RuntimeError:  # the QThread went away with its owner: nothing left to stop
+        return
+    if running:
         thread.quit()
         thread.wait()
 

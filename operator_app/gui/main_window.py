@@ -9,9 +9,18 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence, QResizeEvent
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QAbstractSlider, QApplication, QLabel, QMainWindow, QWidget
 
 from operator_app.domain.entities import CustomerCard, CustomerSummary
 from operator_app.domain.phones import format_phone, normalize_phone
@@ -32,6 +41,7 @@ from operator_app.gui.widgets.search_panel import SearchPanel
 from operator_app.gui.widgets.styling import set_style_property
 
 APP_TITLE = "Operator"
+_PAGE_KEYS = (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp)
 WORKLIST_REFRESH_MS = 60_000
 STATUS_REFRESH_MS = 10_000
 SETTINGS_GROUP = "mainWindow"
@@ -246,15 +256,36 @@ class MainWindow(QMainWindow):
         self.search_panel.focus_search()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Backspace)
-            and watched in (self.card_view.timeline_view, self.unknown_view)
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        key = event.key()
+        if key in (Qt.Key.Key_Escape, Qt.Key.Key_Backspace) and watched in (
+            self.card_view.timeline_view,
+            self.unknown_view,
         ):
             self.back_to_search()
             return True
+        if watched is self.card_view.timeline_view and key in _PAGE_KEYS and not event.modifiers():
+            self._page_timeline(key == Qt.Key.Key_PageDown)
+            return True
         return super().eventFilter(watched, event)
+
+    def _page_timeline(self, down: bool) -> None:
+        """PageDown/PageUp scroll the history like a document; the current item follows
+        the top of the view so arrows continue from what is on screen."""
+        view = self.card_view.timeline_view
+        action = (
+            QAbstractSlider.SliderAction.SliderPageStepAdd
+            if down
+            else QAbstractSlider.SliderAction.SliderPageStepSub
+        )
+        view.verticalScrollBar().triggerAction(action)
+        top = view.indexAt(view.viewport().rect().topLeft() + QPoint(1, 1))
+        if top.isValid() and view.visualRect(top).top() < 0:
+            # A half-hidden row would make the view scroll back to show it whole.
+            top = top.siblingAtRow(top.row() + 1)
+        if top.isValid():
+            view.setCurrentIndex(top)
 
     # -- wiring ----------------------------------------------------------------------
 
@@ -357,15 +388,22 @@ class MainWindow(QMainWindow):
         settings.endGroup()
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        self._splitter_restored = isinstance(
-            main_state, QByteArray
-        ) and self.ui.mainSplitter.restoreState(main_state)
-        if not self._splitter_restored:
-            self._default_splitter_sizes()
-        if isinstance(card_state, QByteArray) and self.card_view.ui.cardSplitter.restoreState(
-            card_state
-        ):
-            self.card_view.keep_splitter_sizes()
+        # Pane sizes are applied at the first show, once the window has its real size.
+        self._saved_splits = (
+            main_state if isinstance(main_state, QByteArray) else None,
+            card_state if isinstance(card_state, QByteArray) else None,
+        )
+        self._layout_applied = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._layout_applied:
+            self._layout_applied = True
+            main_state, card_state = self._saved_splits
+            if main_state is None or not self.ui.mainSplitter.restoreState(main_state):
+                self._default_splitter_sizes()
+            if card_state is not None and self.card_view.ui.cardSplitter.restoreState(card_state):
+                self.card_view.keep_splitter_sizes()
+        super().showEvent(event)
 
     def _default_splitter_sizes(self) -> None:
         width = max(self.width(), 960)
@@ -381,12 +419,6 @@ class MainWindow(QMainWindow):
         settings.setValue("cardSplitter", self.card_view.ui.cardSplitter.saveState())
         settings.endGroup()
         settings.sync()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        # Until shown, follow the size the app shell picks unless the user set the panes.
-        if not self.isVisible() and not getattr(self, "_splitter_restored", True):
-            self._default_splitter_sizes()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()

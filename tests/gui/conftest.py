@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy.engine import Engine
 
 from operator_app.cache.db import open_cache
@@ -71,7 +73,44 @@ def window(qtbot, ctx: AppContext) -> Iterator[MainWindow]:  # type: ignore[no-u
     win.resize(1280, 800)
     win.show()
     qtbot.waitExposed(win)
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
     # The first worklist and status reads are in flight at start; let them land.
     qtbot.waitUntil(lambda: not win.db.busy)
     yield win
     win.close()
+
+
+def type_into(qtbot, widget: QWidget, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Key presses for each character, as a keyboard sends them.
+
+    ``QTest.keyClicks`` handles Latin-1 only (Cyrillic aborts it), so other letters go
+    as key events whose key code is the letter's code point, like Qt's own.
+    """
+    for char in text:
+        if char.isascii():
+            qtbot.keyClicks(widget, char)
+            continue
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, ord(char.upper()), Qt.KeyboardModifier.NoModifier, char)
+            QApplication.sendEvent(widget, event)
+
+
+def search_for(qtbot, window: MainWindow, text: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Type ``text`` into the search box like a person and return the names listed."""
+    panel = window.search_panel
+    panel.search_edit.clear()
+    type_into(qtbot, panel.search_edit, text)
+    qtbot.waitUntil(lambda: panel.results.query == text.strip())
+    return [panel.results.summary(row).display_name for row in range(panel.results.rowCount())]
+
+
+def wait_for_card(qtbot, window: MainWindow, customer_id) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(
+        lambda: (
+            window.card_view.card is not None
+            and window.card_view.card.customer.id == customer_id
+            and window.card_view.isVisible()
+            and not window.timeline.is_loading
+        )
+    )

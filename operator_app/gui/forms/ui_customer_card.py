@@ -124,6 +124,7 @@ class Ui_CustomerCard(object):
         self.clvCaption = QLabel(self.clvTile)
         self.clvCaption.setObjectName(u"clvCaption")
         self.clvCaption.setProperty(u"cssClass", u"caption")
+        self.clvCaption.setWordWrap(True)
 
         self.clvTileLayout.addWidget(self.clvCaption)
 
@@ -147,6 +148,7 @@ class Ui_CustomerCard(object):
         self.predictedCaption = QLabel(self.predictedTile)
         self.predictedCaption.setObjectName(u"predictedCaption")
         self.predictedCaption.setProperty(u"cssClass", u"caption")
+        self.predictedCaption.setWordWrap(True)
 
         self.predictedTileLayout.addWidget(self.predictedCaption)
 
@@ -170,6 +172,7 @@ class Ui_CustomerCard(object):
         self.aliveCaption = QLabel(self.aliveTile)
         self.aliveCaption.setObjectName(u"aliveCaption")
         self.aliveCaption.setProperty(u"cssClass", u"caption")
+        self.aliveCaption.setWordWrap(True)
 
         self.aliveTileLayout.addWidget(self.aliveCaption)
 
@@ -193,6 +196,7 @@ class Ui_CustomerCard(object):
         self.surveyCaption = QLabel(self.surveyTile)
         self.surveyCaption.setObjectName(u"surveyCaption")
         self.surveyCaption.setProperty(u"cssClass", u"caption")
+        self.surveyCaption.setWordWrap(True)
 
         self.surveyTileLayout.addWidget(self.surveyCaption)
 
@@ -216,6 +220,7 @@ class Ui_CustomerCard(object):
         self.complaintsCaption = QLabel(self.complaintsTile)
         self.complaintsCaption.setObjectName(u"complaintsCaption")
         self.complaintsCaption.setProperty(u"cssClass", u"caption")
+        self.complaintsCaption.setWordWrap(True)
 
         self.complaintsTileLayout.addWidget(self.complaintsCaption)
 

@@ -25,7 +25,8 @@ from operator_app.gui.widgets.timeline_delegate import TimelineDelegate
 ANALYTICS_PENDING = "Calculated by the server's analytics"
 MAX_TAGS = 5
 RECENT_ORDERS = 8
-WIDE_CARD = 980  # px of centre width from which the three sections sit side by side
+WIDE_CARD = 980  # centre width (px) from which the three sections sit side by side
+NARROW_CARD = 600  # below this, one section under the other
 
 
 class CustomerCardView(QWidget):
@@ -60,7 +61,7 @@ class CustomerCardView(QWidget):
             layout.addStretch(1)
         self._splitter_sized = False
         self._auto_split = False  # True while the split is ours, not the user's
-        self._wide = False
+        self._columns = 0
         self.ui.cardSplitter.splitterMoved.connect(self._on_user_split)
         timeline.page_loaded.connect(self._update_timeline_count)
         timeline.modelReset.connect(self._update_timeline_count)
@@ -108,25 +109,33 @@ class CustomerCardView(QWidget):
         self._fit_splitter_once()
 
     def _arrange_details(self) -> None:
-        """Three sections side by side when the centre is wide, else two columns with
-        the purchases beside subscriptions over unfinished purchases."""
-        wide = self.width() >= WIDE_CARD
-        if wide == self._wide:
+        """Three sections side by side when the centre is wide; purchases beside
+        subscriptions over unfinished purchases when it is medium; one column when narrow."""
+        width = self.width()
+        columns = 3 if width >= WIDE_CARD else 2 if width >= NARROW_CARD else 1
+        if columns == self._columns:
             return
-        self._wide = wide
+        self._columns = columns
         grid = self.ui.detailsGrid
         frames = (self.ui.purchasesFrame, self.ui.coverageFrame, self.ui.interestsFrame)
         for frame in frames:
             grid.removeWidget(frame)
-        if wide:
+        for column in range(3):
+            grid.setColumnStretch(column, 0)
+        if columns == 3:
             for column, frame in enumerate(frames):
                 grid.addWidget(frame, 0, column)
                 grid.setColumnStretch(column, 1)
-        else:
+        elif columns == 2:
             grid.addWidget(self.ui.purchasesFrame, 0, 0, 2, 1)
             grid.addWidget(self.ui.coverageFrame, 0, 1)
             grid.addWidget(self.ui.interestsFrame, 1, 1)
-            grid.setColumnStretch(2, 0)
+            grid.setColumnStretch(0, 1)
+            grid.setColumnStretch(1, 1)
+        else:
+            for row, frame in enumerate(frames):
+                grid.addWidget(frame, row, 0)
+            grid.setColumnStretch(0, 1)
         if self._auto_split and self.isVisible():
             self.size_splitter_to_content()
 

@@ -21,7 +21,7 @@ from operator_app.gui.widgets.styling import fit_rows
 SEARCH_DEBOUNCE_MS = 120
 RESULT_LIMIT = 50
 WORKLIST_ROWS_WITH_RESULTS = 3
-WORKLIST_ROWS_ALONE = 8
+WORKLIST_ROWS_ALONE = 12
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -234,4 +234,7 @@ class SearchPanel(QWidget):
             header.setText(f"{title} · {rows}" if rows else f"{title} · none")
             view.setVisible(rows > 0)
             fit_rows(view, rows, max_rows)
+            # Longer lists get more of the room; each stops growing at its own length.
+            self.ui.worklistsLayout.setStretchFactor(view, min(rows, max_rows))
         fit_rows(self.ui.resultsView, self.results.rowCount())
+        self.ui.panelLayout.setStretchFactor(self.ui.worklists, 0 if with_results else 100)
