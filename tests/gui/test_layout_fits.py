@@ -18,16 +18,13 @@ def clipped_labels(window: MainWindow) -> list[str]:
     for label in window.findChildren(QLabel):
         if not label.isVisible() or not label.text() or isinstance(label, ElidedLabel):
             continue
+        name = repr(label.objectName() or label.text())
         if label.wordWrap():
             needed = label.heightForWidth(label.width())
             if label.height() + 1 < needed:
-                found.append(
-                    f"{label.objectName() or label.text()!r}: height {label.height()} < {needed}"
-                )
+                found.append(f"{name}: height {label.height()} < {needed}")
         elif label.width() + 1 < label.sizeHint().width():
-            found.append(
-                f"{label.objectName() or label.text()!r}: width {label.width()} < {label.sizeHint().width()}"
-            )
+            found.append(f"{name}: width {label.width()} < {label.sizeHint().width()}")
     return found
 
 
