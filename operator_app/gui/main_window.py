@@ -265,9 +265,17 @@ class MainWindow(QMainWindow):
         ):
             self.back_to_search()
             return True
-        if watched is self.card_view.timeline_view and key in _PAGE_KEYS and not event.modifiers():
-            self._page_timeline(key == Qt.Key.Key_PageDown)
-            return True
+        if watched is self.card_view.timeline_view and not event.modifiers():
+            if key in _PAGE_KEYS:
+                self._page_timeline(key == Qt.Key.Key_PageDown)
+                return True
+            if key in (Qt.Key.Key_Home, Qt.Key.Key_End):
+                # A one-column table would move sideways; the timeline reads top to bottom.
+                rows = self.timeline.rowCount()
+                if rows:
+                    row = 0 if key == Qt.Key.Key_Home else rows - 1
+                    self.card_view.timeline_view.setCurrentIndex(self.timeline.index(row))
+                return True
         return super().eventFilter(watched, event)
 
     def _page_timeline(self, down: bool) -> None:

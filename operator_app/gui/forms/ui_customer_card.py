@@ -16,8 +16,8 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFrame, QGridLayout,
-    QHBoxLayout, QHeaderView, QLabel, QListView,
-    QScrollArea, QSizePolicy, QSpacerItem, QSplitter,
+    QHBoxLayout, QHeaderView, QLabel, QScrollArea,
+    QSizePolicy, QSpacerItem, QSplitter, QTableView,
     QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from operator_app.gui.widgets.elided_label import ElidedLabel
@@ -376,14 +376,21 @@ class Ui_CustomerCard(object):
 
         self.timelineLayout.addLayout(self.timelineHeader)
 
-        self.timelineView = QListView(self.timelineFrame)
+        self.timelineView = QTableView(self.timelineFrame)
         self.timelineView.setObjectName(u"timelineView")
         self.timelineView.setFrameShape(QFrame.Shape.NoFrame)
         self.timelineView.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.timelineView.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.timelineView.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.timelineView.setUniformItemSizes(True)
+        self.timelineView.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.timelineView.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.timelineView.setShowGrid(False)
+        self.timelineView.setWordWrap(False)
+        self.timelineView.setCornerButtonEnabled(False)
         self.timelineView.setProperty(u"cssClass", u"timeline")
+        self.timelineView.horizontalHeader().setVisible(False)
+        self.timelineView.horizontalHeader().setStretchLastSection(True)
+        self.timelineView.verticalHeader().setVisible(False)
 
         self.timelineLayout.addWidget(self.timelineView)
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QHeaderView, QLabel, QListView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from operator_app.domain.entities import Customer, CustomerCard
 from operator_app.domain.enums import Channel, InterestStage, OrderStatus
@@ -20,7 +20,7 @@ from operator_app.gui.widgets import formatting as fmt
 from operator_app.gui.widgets.avatar import initials_pixmap
 from operator_app.gui.widgets.flow_layout import FlowLayout
 from operator_app.gui.widgets.styling import set_style_property
-from operator_app.gui.widgets.timeline_delegate import TimelineDelegate
+from operator_app.gui.widgets.timeline_delegate import fit_timeline_rows, setup_timeline_view
 
 ANALYTICS_PENDING = "Calculated by the server's analytics"
 MAX_TAGS = 5
@@ -40,9 +40,7 @@ class CustomerCardView(QWidget):
         self._today = date.today()
         view = self.ui.timelineView
         view.setModel(timeline)
-        self.delegate = TimelineDelegate(view)
-        view.setItemDelegate(self.delegate)
-        view.setSelectionMode(QListView.SelectionMode.SingleSelection)
+        self.delegate = setup_timeline_view(view)
         view.verticalScrollBar().setSingleStep(24)
         self.ui.cardSplitter.setStretchFactor(0, 2)
         self.ui.cardSplitter.setStretchFactor(1, 3)
@@ -80,7 +78,7 @@ class CustomerCardView(QWidget):
             header.setSectionResizeMode(column, mode)
 
     @property
-    def timeline_view(self) -> QListView:
+    def timeline_view(self) -> QTableView:
         return self.ui.timelineView
 
     def show_card(self, card: CustomerCard, today: date | None = None) -> None:
@@ -370,5 +368,6 @@ class CustomerCardView(QWidget):
 
     def _on_theme_changed(self, _name: str) -> None:
         self.delegate.invalidate()
+        fit_timeline_rows(self.ui.timelineView, self.delegate)
         if self.card is not None:
             self.show_card(self.card, self._today)
