@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QAbstractSlider, QApplication, QLabel, QMainWindow, QWidget
 
+from operator_app.demo.users import DEMO_USERS
 from operator_app.domain.entities import CustomerCard, CustomerSummary
 from operator_app.domain.phones import format_phone, normalize_phone
 from operator_app.gui import theme
@@ -52,6 +53,20 @@ def app_settings() -> QSettings:
     if QCoreApplication.organizationName() or QCoreApplication.applicationName():
         return QSettings()
     return QSettings("operator-app", "operator-app")
+
+
+def worklist_assignee(ctx: AppContext) -> str:
+    """Whose conversations "My open contacts" lists: conversations are assigned by login.
+
+    The demo signs in as its ``operator`` account; a real session passes its login in
+    ``ctx.user_login`` once sign-in exists, until then the display name stands in.
+    """
+    login = getattr(ctx, "user_login", None)
+    if isinstance(login, str) and login:
+        return login
+    if ctx.demo:
+        return DEMO_USERS[0].username
+    return ctx.user_name
 
 
 class MainWindow(QMainWindow):
@@ -105,6 +120,11 @@ class MainWindow(QMainWindow):
     def current_customer_id(self) -> uuid.UUID | None:
         return self._customer_id
 
+    def is_busy(self) -> bool:
+        """True while a read is in flight (the app shell waits for quiet before a
+        ``--screenshot``)."""
+        return self.db.busy or self.timeline.is_loading
+
     def open_customer(self, customer_id: uuid.UUID) -> None:
         """Show ``customer_id``'s card and the first page of the timeline."""
         self._customer_id = customer_id
@@ -127,7 +147,7 @@ class MainWindow(QMainWindow):
         now = datetime.now(UTC)
         tomorrow = datetime.combine(date.today() + timedelta(days=1), time.min)
         day_end = tomorrow.astimezone(UTC)  # local midnight, in UTC
-        self.db.load_worklists(self.ctx.user_name, now, day_end, self._on_worklists)
+        self.db.load_worklists(worklist_assignee(self.ctx), now, day_end, self._on_worklists)
 
     def refresh_status(self) -> None:
         self.db.sync_status(self._on_sync_status)
@@ -424,7 +444,11 @@ class MainWindow(QMainWindow):
         settings.beginGroup(SETTINGS_GROUP)
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("mainSplitter", self.ui.mainSplitter.saveState())
-        settings.setValue("cardSplitter", self.card_view.ui.cardSplitter.saveState())
+        if self.card_view.user_split:
+            settings.setValue("cardSplitter", self.card_view.ui.cardSplitter.saveState())
+        elif not self.card_view.restored_split:
+            # Fitted to the content, not chosen: fit again next time.
+            settings.remove("cardSplitter")
         settings.endGroup()
         settings.sync()
 

@@ -46,9 +46,10 @@ def test_warnings_cover_the_next_30_days_only_and_say_when() -> None:
     )
     assert [w.text for w in found] == [
         "Warranty ends today",
-        "Subscription ends tomorrow (renews automatically)",
+        "Subscription ends tomorrow",
         "Support ends in 30 days",
     ]
+    assert found[1].detail == "Ноутбук Aero 14 · WAR-1 · renews automatically"
 
 
 def test_birthday_soon_and_years_as_customer() -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from operator_app.cache.models import OutboxRow
 from operator_app.gui.context import AppContext
-from operator_app.gui.main_window import MainWindow
+from operator_app.gui.main_window import MainWindow, app_settings
 
 
 def status_texts(window: MainWindow) -> list[str]:
@@ -101,3 +101,40 @@ def test_every_control_has_an_accessible_name(window: MainWindow) -> None:
     assert len(controls) > 10
     unnamed = [w.objectName() for w in controls if not w.accessibleName()]
     assert unnamed == []
+
+
+def test_the_card_split_is_remembered_only_when_the_user_chose_it(
+    qtbot, ctx: AppContext, dataset
+) -> None:
+    from tests.gui.conftest import wait_for_card
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    window.open_customer(dataset.anna)
+    wait_for_card(qtbot, window, dataset.anna)
+    window.close()
+    assert not app_settings().contains("mainWindow/cardSplitter")  # fitted, not chosen
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    window.open_customer(dataset.anna)
+    wait_for_card(qtbot, window, dataset.anna)
+    splitter = window.card_view.ui.cardSplitter
+    splitter.setSizes([120, sum(splitter.sizes()) - 120])
+    splitter.splitterMoved.emit(120, 1)  # what a drag of the handle reports
+    chosen = splitter.sizes()
+    window.close()
+    assert app_settings().contains("mainWindow/cardSplitter")
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    window.open_customer(dataset.anna)
+    wait_for_card(qtbot, window, dataset.anna)
+    assert window.card_view.ui.cardSplitter.sizes() == chosen
+    window.close()

@@ -54,11 +54,11 @@ def proactive_warnings(card: CustomerCard, today: date) -> list[ExpiryWarning]:
         if not is_expiring_soon(coverage, today):
             continue
         noun = COVERAGE_NOUNS.get(coverage.kind, "Coverage")
-        renew = " (renews automatically)" if coverage.auto_renew else ""
+        renew = " · renews automatically" if coverage.auto_renew else ""
         warnings.append(
             ExpiryWarning(
-                text=f"{noun} ends {days_phrase(days)}{renew}",
-                detail=f"{coverage.product_name} · {coverage.contract_number}",
+                text=f"{noun} ends {days_phrase(days)}",
+                detail=f"{coverage.product_name} · {coverage.contract_number}{renew}",
                 days_left=days,
             )
         )

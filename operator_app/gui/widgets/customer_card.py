@@ -59,6 +59,8 @@ class CustomerCardView(QWidget):
             layout.addStretch(1)
         self._splitter_sized = False
         self._auto_split = False  # True while the split is ours, not the user's
+        self.user_split = False  # the user dragged the handle in this session
+        self.restored_split = False  # a split the user chose earlier was restored
         self._columns = 0
         self.ui.cardSplitter.splitterMoved.connect(self._on_user_split)
         timeline.page_loaded.connect(self._update_timeline_count)
@@ -144,13 +146,15 @@ class CustomerCardView(QWidget):
 
     def _on_user_split(self, *_: object) -> None:
         self._auto_split = False
+        self.user_split = True
 
     def keep_splitter_sizes(self) -> None:
         """The user's saved split wins over fitting the details to their content."""
         self._splitter_sized = True
+        self.restored_split = True
 
     def size_splitter_to_content(self) -> None:
-        """Give the details exactly the room they need (at most half), the rest to the
+        """Give the details the room they need (at most 60 %), the rest to the
         timeline; the user's own split is saved and restored by the window."""
         splitter = self.ui.cardSplitter
         total = sum(splitter.sizes()) or splitter.height()
@@ -166,7 +170,7 @@ class CustomerCardView(QWidget):
         self.ui.nameLabel.setText(c.display_name)
         self.ui.tierBadge.setText(fmt.TIER_NAMES.get(c.tier, str(c.tier)))
         set_style_property(self.ui.tierBadge, "tier", c.tier.value)
-        segment = c.value.segment or c.segment
+        segment = fmt.segment_name(c.value.segment or c.segment)
         self.ui.segmentBadge.setText(segment)
         self.ui.segmentBadge.setVisible(bool(segment))
         contacts = [format_phone(p) for p in c.phones] + list(c.emails)

@@ -151,6 +151,16 @@ def customer_local_time(timezone_name: str, locale: QLocale | None = None) -> st
     return f"{clock} (UTC{sign}{hours:02d}:{minutes:02d})"
 
 
+def segment_name(code: str | None) -> str:
+    """Segments arrive as codes (``small_business``) or as words; show words."""
+    if not code:
+        return ""
+    if code.isascii() and (code.islower() or "_" in code):
+        words = code.replace("_", " ").replace("-", " ").strip()
+        return words[:1].upper() + words[1:]
+    return code
+
+
 def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code.upper() if code else EMPTY)
 

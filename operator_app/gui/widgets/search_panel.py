@@ -20,6 +20,7 @@ from operator_app.gui.widgets.styling import fit_rows
 
 SEARCH_DEBOUNCE_MS = 120
 RESULT_LIMIT = 50
+WORKLIST_LIMIT = 100  # the repositories' default page; a full page means "at least"
 WORKLIST_ROWS_WITH_RESULTS = 3
 WORKLIST_ROWS_ALONE = 12
 
@@ -95,7 +96,7 @@ class SearchPanel(QWidget):
         if not rows:
             text = f"No customer matches “{query}”"
         elif len(rows) >= RESULT_LIMIT:
-            text = f"First {len(rows)} matches — keep typing to narrow"
+            text = f"{len(rows)}+ matches · type more"
         else:
             text = f"{len(rows)} customer{'s' if len(rows) != 1 else ''}"
         self._set_results_header(text)
@@ -231,7 +232,8 @@ class SearchPanel(QWidget):
         max_rows = WORKLIST_ROWS_WITH_RESULTS if with_results else WORKLIST_ROWS_ALONE
         for header, view, model, title in self._sections:
             rows = model.rowCount()
-            header.setText(f"{title} · {rows}" if rows else f"{title} · none")
+            count = f"{rows}+" if rows >= WORKLIST_LIMIT else str(rows) if rows else "none"
+            header.setText(f"{title} · {count}")
             view.setVisible(rows > 0)
             fit_rows(view, rows, max_rows)
             # Longer lists get more of the room; each stops growing at its own length.
