@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
         if card is None:
             self._customer_id = None
             self.timeline.set_customer(None)
+            self.empty_view.show_welcome()
             self._show_page(self.empty_view)
             self.assist.clear()
             self.statusBar().showMessage("That customer is not in the local cache", 8000)
@@ -186,6 +187,12 @@ class MainWindow(QMainWindow):
             return
         phone = normalize_phone(raw)
         shown = format_phone(phone.e164) if phone else raw
+        self._customer_id = None
+        self._card = None
+        self.timeline.set_customer(None)
+        self.assist.clear()
+        self.empty_view.show_choice(shown, len(rows))
+        self._show_page(self.empty_view)
         self.search_panel.show_phone_matches(shown, rows)
 
     def _on_worklists(self, lists: Worklists) -> None:
@@ -210,6 +217,8 @@ class MainWindow(QMainWindow):
         return self.ui.centreStack.currentWidget()
 
     def _show_page(self, page: QWidget) -> None:
+        if page is not self.empty_view:
+            self.empty_view.show_welcome()
         self.ui.centreStack.setCurrentWidget(page)
         if page is not self.card_view:
             self.setWindowTitle(self._base_title())

@@ -28,6 +28,8 @@ def test_a_shared_number_lists_everyone_behind_it(
     assert listed == set(dataset.shared)
     assert panel.ui.resultsHeader.text() == "2 customers share +7 903 555-00-11"
     assert panel.results_view.hasFocus()
+    assert window.ui.centreStack.currentWidget() is window.empty_view
+    assert window.empty_view.ui.titleLabel.text() == "Who is calling?"
     qtbot.keyClick(panel.results_view, Qt.Key.Key_Return)
     first = panel.results.summary(0)
     assert first is not None

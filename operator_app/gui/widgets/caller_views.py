@@ -38,6 +38,19 @@ class EmptyStateView(QWidget):
             for keys, what in SHORTCUTS
         )
         self.ui.shortcutsLabel.setText(f'<table cellspacing="0">{rows}</table>')
+        self._title = self.ui.titleLabel.text()
+        self._hint = self.ui.hintLabel.text()
+
+    def show_welcome(self) -> None:
+        self.ui.titleLabel.setText(self._title)
+        self.ui.hintLabel.setText(self._hint)
+
+    def show_choice(self, number: str, count: int) -> None:
+        """Several customers share the caller's number: ask which one is calling."""
+        self.ui.titleLabel.setText("Who is calling?")
+        self.ui.hintLabel.setText(
+            f"{count} customers share {number}. Pick one on the left: ↑ ↓ and Enter."
+        )
 
 
 class UnknownCallerView(QWidget):
