@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -92,15 +93,27 @@ class _Worker(QObject):
         try:
             result = job()
         except Exception as exc:  # a failed read must reach the user, not kill the thread
-            log.exception("cache read failed (request %d)", request_id)
+            # Where it failed and why, but not the statement's parameters: those can hold
+            # what the operator typed about a customer.
+            log.error(
+                "cache read failed (request %d): %s: %s\n%s",
+                request_id,
+                type(exc).__name__,
+                _first_line(exc),
+                "".join(traceback.format_tb(exc.__traceback__)),
+            )
             self.failed.emit(request_id, _user_message(exc))
         else:
             self.done.emit(request_id, result)
 
 
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
 def _user_message(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return f"Could not read the local cache: {text[:200]}"
+    return f"Could not read the local cache: {_first_line(exc)}"
 
 
 class DbWorker(QObject):

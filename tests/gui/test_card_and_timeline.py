@@ -150,3 +150,18 @@ def test_a_customer_missing_from_the_cache_leaves_a_clear_message(
     qtbot.waitUntil(lambda: not window.db.busy)
     assert window.ui.centreStack.currentWidget() is window.empty_view
     assert window.statusBar().currentMessage() == "That customer is not in the local cache"
+
+
+def test_a_broken_cache_read_is_reported_in_the_status_bar_not_raised(
+    qtbot, window: MainWindow, dataset: Dataset, engine
+) -> None:
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE coverages RENAME TO coverages_gone")
+    window.open_customer(dataset.anna)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() != "")
+    assert window.statusBar().currentMessage().startswith("Could not read the local cache:")
+    assert "coverages" in window.statusBar().currentMessage()
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE coverages_gone RENAME TO coverages")
+    window.open_customer(dataset.anna)  # the thread survived: the next read works
+    wait_for_card(qtbot, window, dataset.anna)
