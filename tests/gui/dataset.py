@@ -215,6 +215,11 @@ class _Builder:
         return number
 
 
+def years_ago(today: date, years: int) -> date:
+    """The same day ``years`` earlier (the 28th stands in for later days: no 29 Feb trap)."""
+    return date(today.year - years, today.month, min(today.day, 28))
+
+
 def build_dataset(
     path: Path,
     *,
@@ -237,7 +242,7 @@ def build_dataset(
         phones=[ANNA_PHONE],
         emails=["anna.ivanova@example.ru"],
         birthday=birthday,
-        customer_since=today.replace(year=today.year - 7),
+        customer_since=years_ago(today, 7),
         channel_of_origin="whatsapp",
         tier="gold",
         segment="Постоянный покупатель",
@@ -410,7 +415,7 @@ def build_dataset(
             phones=[SHARED_PHONE],
             tier="silver",
             emails=[f"{first.lower()}.smirnov@example.ru"],
-            customer_since=today.replace(year=today.year - 3),
+            customer_since=years_ago(today, 3),
         )
         ds.shared.append(cid)
         ds.names[cid] = f"{last} {first} {middle}"
