@@ -106,16 +106,8 @@ def _name_prefix_ids(conn: Connection, text: str, limit: int) -> list[bytes]:
 
 
 def _full_text_ids(conn: Connection, text: str, limit: int) -> list[bytes]:
-    expression = fts.match_expression(text)
-    if expression is None:
-        return []
     try:
-        return _column(
-            conn,
-            f"SELECT customer_id FROM {fts.DOCS_TABLE} WHERE rowid IN "
-            f"(SELECT rowid FROM {fts.SEARCH_TABLE} WHERE {fts.SEARCH_TABLE} MATCH ? LIMIT ?)",
-            (expression, limit),
-        )
+        return fts.matching_customer_ids(conn, text, limit)
     except sqlite3.OperationalError:
         # The expression is built to be valid for any input; should FTS5 still refuse
         # it, the search box shows the other hits rather than an error.
