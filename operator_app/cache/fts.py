@@ -285,9 +285,9 @@ def match_expression(text: str) -> str | None:
 # longer words are searched by their indexed 4-letter prefix (lazy, stops at LIMIT)
 # and the candidates filtered by the stored terms; only when that prefix is much more
 # common than the word itself, which makes the word rare and its merge cheap, does the
-# exact query run.
+# exact query run. Words with digits (phones, numbers) are always rare: exact query.
 PREFIX_INDEX_MAX = 4
-CANDIDATES = 4000
+CANDIDATES = 2000
 
 # One row per candidate (the customer id, or NULL when a long word is missing), stepped
 # lazily from Python so the scan stops as soon as ``limit`` customers are found.
@@ -309,7 +309,12 @@ def matching_customer_ids(conn: Connection, text: str, limit: int) -> list[bytes
         return []
     raw = _raw(conn)
     exact = expression(tokens)
-    long_tokens = [token for token in tokens if len(token) > PREFIX_INDEX_MAX]
+    # Words with a digit (phone keys, numbers) are rare enough to merge directly.
+    long_tokens = [
+        token
+        for token in tokens
+        if len(token) > PREFIX_INDEX_MAX and not any(ch.isdigit() for ch in token)
+    ]
     if long_tokens:
         probe = expression(token[:PREFIX_INDEX_MAX] for token in tokens)
         filters = " AND ".join(["instr(' ' || d.terms, ?) > 0"] * len(long_tokens))
