@@ -19,6 +19,7 @@ call :func:`index_customers` with the customer ids in the same transaction.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -65,22 +66,27 @@ def create_search_tables(conn: Connection) -> None:
 # -- terms -----------------------------------------------------------------------------
 
 
+_NOT_A_DIGIT = re.compile(r"[^0-9]+")
+
+
 @lru_cache(maxsize=65_536)
-def _name_terms(text: str) -> tuple[str, ...]:
-    # Names repeat a lot (Иван, Петров…): folding each distinct one once pays off in bulk.
+def _word_terms(text: str) -> tuple[str, ...]:
+    # Names and e-mail domains repeat a lot: folding each distinct one once pays off.
     return tuple(w[:MAX_TOKEN_CHARS] for w in words(text))
 
 
-def _identifier_terms(value: str) -> list[str]:
-    """An e-mail local part, an order or contract number: its words, all of them glued
-    together and its digits glued together, so ``ORD-2024-001`` is found by ``2024``,
-    ``ord2024001`` and ``2024001`` (what a digits-only search box query becomes)."""
+def _identifier_terms(value: str, *, digits: bool) -> list[str]:
+    """An e-mail local part, an order or contract number: its words and all of them glued
+    together; for numbers (``digits``) also their digits glued together. So
+    ``ORD-2024-001`` is found by ``2024``, ``ord2024001`` and ``2024001`` (what a
+    digits-only search box query becomes)."""
     parts = [w[:MAX_TOKEN_CHARS] for w in words(value)]
     if len(parts) > 1:
         parts.append("".join(parts)[:MAX_TOKEN_CHARS])
-        digits = "".join(ch for ch in value if ch.isdecimal() and ch.isascii())
-        if digits and digits != parts[-1]:
-            parts.append(digits[:MAX_TOKEN_CHARS])
+        if digits:
+            glued = _NOT_A_DIGIT.sub("", value)[:MAX_TOKEN_CHARS]
+            if glued:
+                parts.append(glued)
     return parts
 
 
@@ -96,18 +102,17 @@ def customer_terms(
     terms: dict[str, None] = {}
     for name in (last_name, first_name, middle_name):
         if name:
-            terms.update(dict.fromkeys(_name_terms(name)))
+            terms.update(dict.fromkeys(_word_terms(name)))
     for phone in phones:
-        digits = "".join(ch for ch in str(phone) if ch.isdigit())
+        digits = _NOT_A_DIGIT.sub("", str(phone))
         if digits:
-            keys = phone_search_keys("+" + digits)
-            terms.update(dict.fromkeys(key[:MAX_TOKEN_CHARS] for key in keys))
+            terms.update(dict.fromkeys(key[:MAX_TOKEN_CHARS] for key in phone_search_keys(digits)))
     for email in emails:
         local, _, domain = str(email).partition("@")
-        terms.update(dict.fromkeys(_identifier_terms(local)))
-        terms.update(dict.fromkeys(w[:MAX_TOKEN_CHARS] for w in words(domain)))
+        terms.update(dict.fromkeys(_identifier_terms(local, digits=False)))
+        terms.update(dict.fromkeys(_word_terms(domain)))
     for number in numbers:
-        terms.update(dict.fromkeys(_identifier_terms(str(number))))
+        terms.update(dict.fromkeys(_identifier_terms(str(number), digits=True)))
     return " ".join(terms)
 
 
