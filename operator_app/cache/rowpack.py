@@ -109,6 +109,9 @@ def pack(
     :class:`MissingValueError` naming the column.
     """
     mentioned: set[str] = set().union(*rows)
+    unknown = mentioned - set(table.c.keys())
+    if unknown:
+        raise ValueError(f"no such column(s) {', '.join(sorted(unknown))}")
     defaults = {
         column.key: _default(table, column.key)
         for column in table.columns
