@@ -189,7 +189,15 @@ DANGLING_MESSAGE = {
         ([("customer", [customer(1, "А", "Б"), customer(1, "В", "Г")])], "UNIQUE"),
         ([("message", [DANGLING_MESSAGE])], "refer to rows that were not loaded"),
     ],
-    ids=["entity", "column", "column-in-a-later-row", "required", "naive-time", "duplicate", "dangling-reference"],
+    ids=[
+        "entity",
+        "column",
+        "column-in-a-later-row",
+        "required",
+        "naive-time",
+        "duplicate",
+        "dangling-reference",
+    ],
 )
 def test_bad_rows_give_a_clear_error(
     tmp_path: Path, batches: list[tuple[str, list[dict[str, Any]]]], message: str
