@@ -215,8 +215,9 @@ class MutationResult:
     status: MutationStatus
     version: int | None = None
     error: str | None = None
-    # The server's current values when it reports a conflict (optional in the protocol).
+    # On conflict: the server's current row, and the fields both sides changed differently.
     current: dict[str, Any] | None = None
+    conflicts: tuple[str, ...] | None = None
 
     @property
     def done(self) -> bool:
@@ -240,12 +241,17 @@ def _parse_result(value: Any) -> MutationResult:
         error = str(error.get("detail") or error.get("title") or "conflict")
     if current is not None and not isinstance(current, dict):
         current = None
+    fields = obj.get("conflicts")
+    conflicts = None
+    if isinstance(fields, list) and all(isinstance(f, str) for f in fields):
+        conflicts = tuple(fields)
     return MutationResult(
         mutation_id=mutation_id,
         status=status,
         version=_optional_int(obj, "version", "mutation result"),
         error=error,
         current=current,
+        conflicts=conflicts,
     )
 
 

@@ -373,7 +373,7 @@ class _PageWriter:
                     self.customers[uuid.UUID(bytes=key)] = None
             for conflict_id, mine, theirs in conflicts.get((entity, key), []):
                 theirs.update({f: data[f] for f in mine if f in data})
-                if all(theirs.get(f) == v for f, v in mine.items()):
+                if all(f in theirs and codec.same(f, theirs[f], v) for f, v in mine.items()):
                     conn.exec_driver_sql("DELETE FROM sync_conflicts WHERE id = ?", (conflict_id,))
                 else:
                     conn.exec_driver_sql(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import zoneinfo
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
@@ -22,6 +21,7 @@ class LocalChangeError(ValueError):
     """A local change cannot be made as asked; the message tells the operator why."""
 
 
+# What the server lets a client change on an existing customer, and on a new one.
 EDITABLE_CUSTOMER_FIELDS = (
     "first_name",
     "last_name",
@@ -29,13 +29,11 @@ EDITABLE_CUSTOMER_FIELDS = (
     "phones",
     "emails",
     "language",
-    "timezone",
-    "birthday",
     "tags",
     "consent_channels",
     "consent_marketing",
-    "channel_of_origin",
 )
+NEW_CUSTOMER_FIELDS = (*EDITABLE_CUSTOMER_FIELDS, "timezone", "channel_of_origin")
 
 _FIELD_LABELS = {
     "first_name": "first name",
@@ -46,24 +44,25 @@ _FIELD_LABELS = {
     "channel_of_origin": "channel of origin",
 }
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\".]{2,}$")
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?")
+_LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")
 MAX_NAME = 200
 MAX_TAG = 50
 MAX_ITEMS = 20
+MAX_TAGS = 50
 
 
 def _label(field: str) -> str:
     return _FIELD_LABELS.get(field, field)
 
 
-def _strings(field: str, value: Any) -> list[str]:
+def _strings(field: str, value: Any, limit: int = MAX_ITEMS) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, Iterable):
         raise LocalChangeError(f"The {_label(field)} must be a list.")
     items = list(value)
-    if len(items) > MAX_ITEMS:
-        raise LocalChangeError(f"At most {MAX_ITEMS} {_label(field)} per customer.")
+    if len(items) > limit:
+        raise LocalChangeError(f"At most {limit} {_label(field)} per customer.")
     if not all(isinstance(item, str) for item in items):
         raise LocalChangeError(f"Every entry of {_label(field)} must be text.")
     return [item.strip() for item in items if item.strip()]
@@ -86,7 +85,7 @@ def normalize_emails(value: Any) -> list[str]:
     for raw in _strings("emails", value):
         local, _, domain = raw.rpartition("@")
         email = f"{local}@{domain.lower()}" if local else raw
-        if len(email) > 254 or not _EMAIL.match(email):
+        if len(email) > 254 or len(local) > 64 or not _EMAIL.match(email):
             raise LocalChangeError(f"{raw[:60]!r} is not an e-mail address.")
         if email.casefold() not in seen:
             seen.add(email.casefold())
@@ -96,7 +95,7 @@ def normalize_emails(value: Any) -> list[str]:
 
 def _tags(value: Any) -> list[str]:
     result: list[str] = []
-    for tag in _strings("tags", value):
+    for tag in _strings("tags", value, MAX_TAGS):
         if len(tag) > MAX_TAG:
             raise LocalChangeError(f"The tag {tag[:20]!r}… is longer than {MAX_TAG} characters.")
         if tag.casefold() not in (t.casefold() for t in result):
@@ -151,28 +150,12 @@ def _timezone(value: Any) -> str:
 
 
 def _language(value: Any) -> str:
-    if not isinstance(value, str) or not re.fullmatch(
-        r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?", value
-    ):
+    code = value.strip().replace("_", "-") if isinstance(value, str) else ""
+    primary, dash, rest = code.partition("-")
+    code = primary.lower() + dash + rest
+    if not _LANGUAGE.fullmatch(code):
         raise LocalChangeError(f"{str(value)[:20]!r} is not a language code like ru or en.")
-    return value.replace("_", "-")
-
-
-def _birthday(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            raise LocalChangeError(f"{value[:20]!r} is not a date (YYYY-MM-DD).") from None
-    if not isinstance(value, date):
-        raise LocalChangeError("The birthday must be a date.")
-    if value > datetime.now(UTC).date() or value.year < 1900:
-        raise LocalChangeError("The birthday must be a past date after 1900.")
-    return value.isoformat()
+    return code
 
 
 def _bool(field: str, value: Any) -> bool:
@@ -181,11 +164,14 @@ def _bool(field: str, value: Any) -> bool:
     return value
 
 
-def normalize_customer_changes(changes: dict[str, Any]) -> dict[str, Any]:
+def normalize_customer_changes(
+    changes: dict[str, Any], *, creating: bool = False
+) -> dict[str, Any]:
     """The JSON form of ``changes``; unknown fields and bad values raise LocalChangeError."""
     if not isinstance(changes, dict):
         raise LocalChangeError("Customer changes must be given as field → value.")
-    unknown = sorted(set(changes) - set(EDITABLE_CUSTOMER_FIELDS))
+    allowed = NEW_CUSTOMER_FIELDS if creating else EDITABLE_CUSTOMER_FIELDS
+    unknown = sorted(set(changes) - set(allowed))
     if unknown:
         raise LocalChangeError(f"These customer fields cannot be edited: {', '.join(unknown)}.")
     result: dict[str, Any] = {}
@@ -208,6 +194,4 @@ def normalize_customer_changes(changes: dict[str, Any]) -> dict[str, Any]:
             result[field] = _timezone(value)
         elif field == "language":
             result[field] = _language(value)
-        elif field == "birthday":
-            result[field] = _birthday(value)
     return result

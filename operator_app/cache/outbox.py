@@ -156,7 +156,7 @@ def edit_row(
     if current is None:
         raise LocalChangeError(f"This {entity.replace('_', ' ')} is not in the local cache.")
     version = current.pop("version")
-    changed = {k: v for k, v in changes.items() if current.get(k) != v}
+    changed = {k: v for k, v in changes.items() if not codec.same(k, current.get(k), v)}
     if not changed:
         return {}
     # Remember the server's values under fields that had no unpushed edit yet.
@@ -352,18 +352,24 @@ def create_customer(
             "tags": list(tags),
             "consent_channels": list(consent_channels),
             "consent_marketing": consent_marketing,
-        }
+        },
+        creating=True,
     )
     if not (data["first_name"] or data["last_name"] or data["phones"] or data["emails"]):
         raise LocalChangeError("A new customer needs at least a name, a phone or an e-mail.")
-    data["tier"] = "standard"
     at = _now(now)
-    data["customer_since"] = at.date().isoformat()
     customer_id = uuid.uuid4()
+    # Shown at once; the server fills in the rest (tier, customer_since) in its copy.
+    local_row = {
+        "id": str(customer_id),
+        **data,
+        "tier": "standard",
+        "customer_since": at.date().isoformat(),
+        "name_key": "",
+        "version": 0,
+    }
     with engine.begin() as conn:
-        insert_row(
-            conn, CODECS["customer"], {"id": str(customer_id), **data, "name_key": "", "version": 0}
-        )
+        insert_row(conn, CODECS["customer"], local_row)
         enqueue(
             conn,
             entity="customer",

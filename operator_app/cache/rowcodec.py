@@ -198,6 +198,18 @@ class TableCodec:
     def json_value(self, name: str, stored: Any) -> Any:
         return self.columns[name].to_json(stored)
 
+    def same(self, name: str, a: Any, b: Any) -> bool:
+        """Equal as stored (``...Z`` and ``...+00:00`` are one time; "1.5" and 1.5 one sum)."""
+        if a == b:
+            return True
+        column = self.columns.get(name)
+        if column is None:
+            return False
+        try:
+            return bool(column.to_stored(a) == column.to_stored(b))
+        except (ValueError, TypeError, AttributeError):
+            return False
+
 
 def _json_default(column: Any) -> Any:
     default = column.default

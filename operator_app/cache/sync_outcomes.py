@@ -46,6 +46,7 @@ class MutationOutcome:
     version: int | None = None
     error: str | None = None
     current: dict[str, Any] | None = None
+    conflicts: tuple[str, ...] | None = None  # fields in conflict; None = all sent fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,15 +197,47 @@ def _revert_to_server(
 def _settle_conflict(
     conn: Connection, entry: OutboxEntry, outcome: MutationOutcome, at: datetime
 ) -> int:
+    """Record the fields in conflict; send the others again on the server's version."""
     codec = CODECS.get(entry.entity)
     if codec is None:
         _settle_rejected(conn, entry, outcome.error or "conflict", at)
         return 0
     mine = table_fields(codec, entry.data)
     theirs = _server_values(conn, entry, list(mine), outcome.current)
-    _revert_to_server(conn, entry, theirs, server_now_has=theirs)
-    if all(f in theirs and theirs[f] == v for f, v in mine.items()):
-        return 0  # the server already holds exactly this edit
+    named = set(outcome.conflicts) if outcome.conflicts is not None else set(mine)
+    missing = object()
+
+    def differs(name: str, value: Any) -> bool:
+        server = theirs.get(name, missing)
+        return server is missing or not codec.same(name, server, value)
+
+    disputed = {f: v for f, v in mine.items() if f in named and differs(f, v)}
+    later = pending_fields(conn, entry.entity, entry.entity_id.bytes)
+    # Fields the server did not dispute merge: re-sent on the version it reported, unless a
+    # later unpushed edit of the same field will carry the newer value anyway.
+    merge = {
+        f: v for f, v in mine.items() if f not in disputed and f not in later and differs(f, v)
+    }
+    if merge and outcome.version is not None:
+        conn.exec_driver_sql(
+            "INSERT INTO outbox (mutation_id, entity, entity_id, op, base_version, data, "
+            "created_at, attempts) VALUES (?, ?, ?, 'update', ?, ?, ?, 0)",
+            (
+                uuid.uuid4().bytes,
+                entry.entity,
+                entry.entity_id.bytes,
+                outcome.version,
+                _dumps(merge),
+                to_micros(at),
+            ),
+        )
+    else:
+        merge = {}
+    _revert_to_server(
+        conn, entry, {f: v for f, v in theirs.items() if f not in merge}, server_now_has=theirs
+    )
+    if not disputed:
+        return 0  # nothing left to decide: the server holds (or will get) these values
     conn.exec_driver_sql(
         "INSERT INTO sync_conflicts (mutation_id, entity, entity_id, base_version, "
         "server_version, mine, theirs, error, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -214,8 +247,8 @@ def _settle_conflict(
             entry.entity_id.bytes,
             entry.base_version,
             outcome.version,
-            _dumps(mine),
-            _dumps(theirs),
+            _dumps(disputed),
+            _dumps({f: theirs.get(f) for f in disputed}),
             (outcome.error or "")[:500] or None,
             to_micros(at),
         ),

@@ -176,3 +176,40 @@ def test_a_refused_note_stays_visible_until_discarded(cache: Engine, customer: u
     discard_rejected(cache, rejected.seq)
     assert scalar(cache, "SELECT count(*) FROM notes WHERE id = ?", note.id.bytes) == 0
     assert list_rejected(cache) == []
+
+
+def test_only_disputed_fields_conflict_the_others_are_sent_again(
+    cache: Engine, customer: uuid.UUID
+) -> None:
+    update_customer(cache, customer, {"tags": ["mine"], "first_name": "Пётр"})
+    current = customer_row(customer, version=6, tags=["theirs"])
+    answer(cache, "conflict", version=6, current=current, conflicts=("tags",))
+    [conflict] = list_conflicts(cache)
+    assert conflict.mine == {"tags": ["mine"]} and conflict.theirs == {"tags": ["theirs"]}
+    [resend] = pending(cache)
+    assert resend.data == {"first_name": "Пётр"} and resend.base_version == 6
+    assert resend.mutation_id != conflict.mutation_id
+    assert scalar(cache, "SELECT first_name FROM customers") == "Пётр"
+    assert scalar(cache, "SELECT tags FROM customers") == '["theirs"]'
+
+
+def test_times_in_either_spelling_are_the_same_value(cache: Engine, customer: uuid.UUID) -> None:
+    from datetime import UTC, datetime
+
+    from operator_app.cache.outbox import set_conversation_status
+    from tests.e2e.builders import conversation_row
+
+    conversation = uuid.uuid4()
+    apply_changes(
+        cache, [Feed().upsert("conversation", conversation_row(conversation, customer))], 9
+    )
+    set_conversation_status(cache, conversation, "pending", datetime(2030, 1, 2, tzinfo=UTC))
+    current = conversation_row(
+        conversation,
+        customer,
+        version=2,
+        status="pending",
+        next_follow_up_at="2030-01-02T00:00:00Z",
+    )
+    answer(cache, "conflict", version=2, current=current)
+    assert list_conflicts(cache) == []
