@@ -40,6 +40,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from operator_app.cache.customer_lookups import refresh_customer_lookups
+from operator_app.cache.db import write_transaction
 from operator_app.cache.fts import index_customers
 from operator_app.cache.pending import (
     load_shadow,
@@ -144,16 +145,20 @@ class _PageWriter:
         self.track: dict[tuple[str, bytes], tuple[dict[str, Any], int | None]] | None = None
 
     def run(self, changes: Sequence[ChangeLike], next_cursor: int) -> ApplyStats:
+        if not self.tolerant:
+            with write_transaction(self.engine) as conn:
+                self._write(conn, changes, next_cursor)
+            return self.stats
         with self.engine.connect() as conn:
             raw = conn.connection.dbapi_connection
-            if self.tolerant and raw is not None:
-                raw.execute("PRAGMA foreign_keys = OFF")  # outside any transaction: effective
+            assert raw is not None
+            # Only effective outside a transaction, hence before BEGIN.
+            raw.execute("PRAGMA foreign_keys = OFF")
             try:
                 with conn.begin():
                     self._write(conn, changes, next_cursor)
             finally:
-                if self.tolerant and raw is not None:
-                    raw.execute("PRAGMA foreign_keys = ON")
+                raw.execute("PRAGMA foreign_keys = ON")
         return self.stats
 
     def _write(self, conn: Connection, changes: Sequence[ChangeLike], next_cursor: int) -> None:

@@ -32,6 +32,7 @@ from operator_app.cache.customer_edits import (
     normalize_customer_changes,
 )
 from operator_app.cache.customer_lookups import refresh_customer_lookups
+from operator_app.cache.db import write_transaction
 from operator_app.cache.pending import (
     insert_row,
     load_shadow,
@@ -197,7 +198,7 @@ def add_note(
     body = _body(body)
     at = _now(now)
     note_id = uuid.uuid4()
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         if read_fields(conn, CODECS["customer"], customer_id.bytes, []) is None:
             raise LocalChangeError("This customer is not in the local cache.")
         conn.exec_driver_sql(
@@ -229,7 +230,7 @@ def add_reply(
     body = _body(body)
     at = _now(now)
     message_id = uuid.uuid4()
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         row = conn.exec_driver_sql(
             "SELECT customer_id FROM conversations WHERE id = ?", (conversation_id.bytes,)
         ).first()
@@ -298,7 +299,7 @@ def set_conversation_status(
             next_follow_up_at.astimezone(UTC).isoformat() if next_follow_up_at else None
         ),
     }
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         return edit_row(conn, "conversation", conversation_id, changes, _now(now))
 
 
@@ -315,7 +316,7 @@ def update_customer(
     """
     customer_id = _as_uuid(customer_id, "customer")
     normalized = normalize_customer_changes(changes)
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         changed = edit_row(conn, "customer", customer_id, normalized, _now(now))
         if changed:
             refresh_customer_lookups(conn, [customer_id])
@@ -368,7 +369,7 @@ def create_customer(
         "name_key": "",
         "version": 0,
     }
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         insert_row(conn, CODECS["customer"], local_row)
         enqueue(
             conn,
@@ -416,7 +417,7 @@ def record_offer(
         "at": at.isoformat(),
     }
     row = {"id": str(offer_id), **data, "by_user": by_user, "version": 0}
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         if read_fields(conn, CODECS["customer"], customer.bytes, []) is None:
             raise LocalChangeError("This customer is not in the local cache.")
         insert_row(conn, CODECS["offer"], row)
@@ -456,7 +457,7 @@ def set_offer_outcome(
         result = OfferOutcome(str(outcome))
     except ValueError:
         raise LocalChangeError(f"{str(outcome)[:20]!r} is not an offer outcome.") from None
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         return edit_row(
             conn, "offer", offer, {"outcome": result.value, "outcome_reason": reason}, _now(now)
         )
@@ -504,7 +505,7 @@ def claim_batch(engine: Engine, limit: int = 100) -> list[OutboxEntry]:
     A batch holds at most one edit per row: a later edit of the same row waits for the
     earlier one's answer, which it is then rebased on.
     """
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         rows = conn.exec_driver_sql(
             f"SELECT {_ENTRY_COLUMNS} FROM outbox ORDER BY seq LIMIT ?", (limit,)
         ).all()
@@ -527,7 +528,7 @@ def claim_batch(engine: Engine, limit: int = 100) -> list[OutboxEntry]:
 
 def note_failure(engine: Engine, entries: list[OutboxEntry], error: str) -> None:
     """Remember why the last send failed (shown to the operator; never the data)."""
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         conn.exec_driver_sql(
             "UPDATE outbox SET last_error = ? WHERE seq = ?",
             [(error[:500], e.seq) for e in entries],

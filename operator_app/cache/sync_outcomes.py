@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from operator_app.cache.customer_edits import LocalChangeError
 from operator_app.cache.customer_lookups import refresh_customer_lookups
+from operator_app.cache.db import write_transaction
 from operator_app.cache.outbox import OutboxEntry, edit_row, enqueue
 from operator_app.cache.pending import (
     delete_shadow,
@@ -108,7 +109,7 @@ def record_results(
         raise ValueError("one outcome per sent mutation is required")
     at = now or datetime.now(UTC)
     done = conflicts = rejected = 0
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         customers: list[uuid.UUID] = []
         for entry, outcome in zip(sent, outcomes, strict=True):
             if outcome.mutation_id != entry.mutation_id:
@@ -322,7 +323,7 @@ def resolve_conflict(
     if keep not in ("mine", "theirs"):
         raise LocalChangeError("Choose 'mine' or 'theirs'.")
     at = now or datetime.now(UTC)
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         row = conn.exec_driver_sql(
             "SELECT entity, entity_id, mine FROM sync_conflicts WHERE id = ?", (conflict_id,)
         ).first()
@@ -375,7 +376,7 @@ def _take_rejected(conn: Connection, seq: int) -> Any:
 def retry_rejected(engine: Engine, seq: int, *, now: datetime | None = None) -> None:
     """Queue a refused change again (a new mutation id: the server already answered)."""
     at = now or datetime.now(UTC)
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         entity, blob, op, data = _take_rejected(conn, seq)
         entity_id = uuid.UUID(bytes=bytes(blob))
         values = _loads(data) or {}
@@ -397,7 +398,7 @@ def retry_rejected(engine: Engine, seq: int, *, now: datetime | None = None) -> 
 
 def discard_rejected(engine: Engine, seq: int) -> None:
     """Drop a refused change; a record it created exists only here, so it goes too."""
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         entity, blob, op, _ = _take_rejected(conn, seq)
         codec = CODECS.get(entity)
         if op == "create" and codec is not None:
