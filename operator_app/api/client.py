@@ -381,7 +381,7 @@ class ApiClient:
                     except ValueError:
                         data = sse.data
                     yield ServerEvent(id=sse.id, kind=sse.event, data=data)
+        except SSEError:  # a TransportError subclass: must come first
+            raise ProtocolError("The server's event stream is not an event stream.") from None
         except httpx.TransportError as exc:
             raise _transport_error(exc, self._host) from None
-        except SSEError:
-            raise ProtocolError("The server's event stream is not an event stream.") from None
