@@ -33,6 +33,7 @@ from operator_app.api import (
     ApiError,
     AuthError,
     ChangesPage,
+    ConfigurationError,
     ConflictError,
     ForbiddenError,
     IncompatibleServerError,
@@ -195,8 +196,8 @@ class SyncEngine:
         )
         try:
             while fetch is not None:
-                page = await fetch
-                fetch = None
+                current, fetch = fetch, None
+                page = await current
                 if page.has_more:  # fetch the next page while this one is written
                     fetch = asyncio.ensure_future(self.api.changes(page.next, self.page_size))
                 if page.changes and self.state != ConnectionState.SYNCING:
@@ -298,13 +299,14 @@ class SyncEngine:
                 report = await self.sync_once()
                 self.backoff.reset()
                 return report
-            except (AuthError, ForbiddenError, IncompatibleServerError):
+            except (AuthError, ForbiddenError, IncompatibleServerError, ConfigurationError):
                 raise
             except ApiError as exc:
+                # Anything else may be a passing fault (a proxy, a restart): try again a few times.
                 delay = self._delay_for(exc)
                 if not isinstance(exc, RateLimitedError):
                     failures += 1
-                    if failures >= max_failures or not exc.retryable:
+                    if failures >= max_failures:
                         self._set_state(ConnectionState.OFFLINE, str(exc))
                         raise
                 if waited + delay > max_wait:
