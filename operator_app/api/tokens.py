@@ -38,9 +38,7 @@ class TokenStore:
 
     def _keyring_failed(self, action: str, exc: Exception) -> None:
         # The exception text can name the backend but never holds the secret.
-        log.info(
-            "keyring %s failed (%s); keeping the token in memory", action, type(exc).__name__
-        )
+        log.info("keyring %s failed (%s); keeping the token in memory", action, type(exc).__name__)
         self.persistent = False
         self.notice = NO_KEYRING_NOTICE
 
