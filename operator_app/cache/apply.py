@@ -41,7 +41,7 @@ from sqlalchemy.exc import IntegrityError
 
 from operator_app.cache.customer_lookups import refresh_customer_lookups
 from operator_app.cache.db import write_transaction
-from operator_app.cache.fts import index_customers
+from operator_app.cache.fts import index_customers, rebuild_search_index
 from operator_app.cache.pending import (
     load_shadow,
     pending_overlays,
@@ -49,7 +49,8 @@ from operator_app.cache.pending import (
     table_fields,
     write_fields,
 )
-from operator_app.cache.rowcodec import CODECS, TableCodec
+from operator_app.cache.rowcodec import CODECS, TableCodec, uuid_bytes
+from operator_app.cache.schema import get_meta, set_meta
 from operator_app.cache.types import to_micros
 from operator_app.domain.text import name_key
 
@@ -60,6 +61,8 @@ DERIVED_ENTITIES = frozenset({"customer_phone"})
 # Entities whose numbers are searchable on their customer's card.
 _INDEXED_CHILDREN = frozenset({"order", "coverage"})
 _NAME_FIELDS = ("first_name", "last_name", "middle_name")
+# meta key: the search index misses customers pulled in bulk; rebuild it.
+SEARCH_STALE_KEY = "search_index_stale"
 
 
 class ChangeLike(Protocol):
@@ -95,14 +98,37 @@ def apply_changes(
     next_cursor: int,
     *,
     now: datetime | None = None,
+    defer_search: bool = False,
 ) -> ApplyStats:
-    """Apply ``changes`` (one feed page, in order) and store ``next_cursor``, atomically."""
+    """Apply ``changes`` (one feed page, in order) and store ``next_cursor``, atomically.
+
+    ``defer_search`` (a bulk pull, e.g. the initial sync) leaves the full-text index
+    alone and marks it stale in the same transaction; :func:`rebuild_deferred_search`
+    then indexes every customer once, instead of once per page that touches them.
+    """
     at = now or datetime.now(UTC)
     try:
-        return _PageWriter(engine, at, tolerant=False).run(changes, next_cursor)
+        return _PageWriter(engine, at, tolerant=False, defer_search=defer_search).run(
+            changes, next_cursor
+        )
     except IntegrityError as exc:
         log.warning("change page broke a constraint (%s); applying it row by row", exc.orig)
-        return _PageWriter(engine, at, tolerant=True).run(changes, next_cursor)
+        return _PageWriter(engine, at, tolerant=True, defer_search=defer_search).run(
+            changes, next_cursor
+        )
+
+
+def search_rebuild_pending(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return get_meta(conn, SEARCH_STALE_KEY) is not None
+
+
+def rebuild_deferred_search(engine: Engine) -> int:
+    """Index every customer after a bulk pull; clears the stale mark. Customers indexed."""
+    with write_transaction(engine) as conn:
+        count = rebuild_search_index(conn)
+        conn.exec_driver_sql("DELETE FROM meta WHERE key = ?", (SEARCH_STALE_KEY,))
+    return count
 
 
 def _run_key(change: ChangeLike) -> tuple[Any, ...]:
@@ -134,13 +160,16 @@ def _unique_columns(codec: TableCodec) -> list[str]:
 
 
 class _PageWriter:
-    def __init__(self, engine: Engine, now: datetime, *, tolerant: bool) -> None:
+    def __init__(
+        self, engine: Engine, now: datetime, *, tolerant: bool, defer_search: bool
+    ) -> None:
         self.engine = engine
         self.now = now
         self.tolerant = tolerant
+        self.defer_search = defer_search
         self.stats = ApplyStats()
-        self.customers: dict[uuid.UUID, None] = {}  # changed customer rows (ordered set)
-        self.indexed: dict[uuid.UUID, None] = {}  # customers whose children changed
+        self.customers: dict[bytes, None] = {}  # changed customer rows (ordered set of ids)
+        self.indexed: dict[str, None] = {}  # customers (id text) whose children changed
         # (entity, id bytes) → (data, version) of upserted rows; kept only when needed
         self.track: dict[tuple[str, bytes], tuple[dict[str, Any], int | None]] | None = None
 
@@ -191,9 +220,23 @@ class _PageWriter:
                 self._upsert(conn, codec, run)
         if self.track:
             self._reconcile_local_edits(conn)
+        if self.defer_search:
+            set_meta(conn, SEARCH_STALE_KEY, "1")
         if self.customers:
-            refresh_customer_lookups(conn, list(self.customers))
-        children_only = [c for c in self.indexed if c not in self.customers]
+            refresh_customer_lookups(
+                conn,
+                [uuid.UUID(bytes=c) for c in self.customers],
+                search_index=not self.defer_search,
+            )
+        if self.defer_search:
+            self.stats.customers_reindexed = 0
+            return
+        children_only = []
+        for text in self.indexed:
+            with contextlib.suppress(ValueError):
+                blob = uuid_bytes(text)
+                if blob not in self.customers:
+                    children_only.append(uuid.UUID(bytes=blob))
         if children_only:
             index_customers(conn, children_only)
         self.stats.customers_reindexed = len(self.customers) + len(children_only)
@@ -204,21 +247,21 @@ class _PageWriter:
         keys: list[tuple[bytes]] = []
         for change in run:
             try:
-                keys.append((uuid.UUID(change.id).bytes,))
+                keys.append((uuid_bytes(change.id),))
             except ValueError:
                 self._skip(change, "bad id")
         if not keys:
             return
         table = codec.table.name
         if codec.entity == "customer":
-            self.customers.update((uuid.UUID(bytes=k[0]), None) for k in keys)
+            self.customers.update((k[0], None) for k in keys)
         elif codec.entity in _INDEXED_CHILDREN:
             for (key,) in keys:
                 owner = conn.exec_driver_sql(
                     f'SELECT customer_id FROM "{table}" WHERE id = ?', (key,)
                 ).scalar()
                 if owner is not None:
-                    self.indexed[uuid.UUID(bytes=bytes(owner))] = None
+                    self.indexed[str(uuid.UUID(bytes=bytes(owner)))] = None
         conn.exec_driver_sql(f'DELETE FROM "{table}" WHERE id = ?', keys)
         self.stats.deleted += len(keys)
 
@@ -240,13 +283,16 @@ class _PageWriter:
             for name, column in codec.columns.items()
             if name != "id" and name not in given and not column.has_default
         ]
-        converters = [codec.columns[name].to_stored for name in given]
+        pairs = [(name, codec.columns[name].to_stored) for name in given]
         rows: list[tuple[Any, ...]] = []
         version_at = given.index("version") if "version" in given else None
+        is_customer = codec.entity == "customer"
+        is_child = codec.entity in _INDEXED_CHILDREN
+        track = self.track
         for change in run:
             data = change.data or {}
             try:
-                key = uuid.UUID(change.id).bytes
+                key = uuid_bytes(change.id)
                 if derived_name:
                     data = {
                         **data,
@@ -256,20 +302,25 @@ class _PageWriter:
                             data.get("middle_name") or "",
                         ),
                     }
-                values = tuple(
-                    conv(data.get(name)) for name, conv in zip(given, converters, strict=True)
-                )
+                get = data.get
+                row = (key, *[conv(get(name)) for name, conv in pairs])
             except (ValueError, TypeError, AttributeError, OverflowError):
                 self._skip(change, "unreadable values")
                 continue
-            rows.append((key, *values))
-            if self.track is not None:
-                version = values[version_at] if version_at is not None else None
-                self.track[(codec.entity, key)] = (data, version)
-            self._note_customer(codec, key, data)
+            rows.append(row)
+            if track is not None:
+                version = row[1 + version_at] if version_at is not None else None
+                track[(codec.entity, key)] = (data, version)
+            if is_customer:
+                self.customers[key] = None
+            elif is_child:
+                owner = data.get("customer_id")
+                if isinstance(owner, str):
+                    self.indexed[owner] = None
         if not rows:
             return
         table = codec.table.name
+        params: list[Any]
         if required_missing:
             # Partial rows can only update what is already here.
             sql = self._update_sql(table, given, versioned=version_at is not None)
@@ -277,7 +328,7 @@ class _PageWriter:
         else:
             sql = self._insert_sql(codec, given, [d[0] for d in defaults])
             extra = tuple(d[1] for d in defaults)
-            params = [(*r, *extra) for r in rows]
+            params = [r + extra for r in rows] if extra else rows
         if self.tolerant:
             for one, row in zip(params, rows, strict=True):
                 self._execute_one(conn, codec, sql, one, row[0])
@@ -343,15 +394,6 @@ class _PageWriter:
         quoted = f'"{column}"'
         return names.index(quoted) if quoted in names else None
 
-    def _note_customer(self, codec: TableCodec, key: bytes, data: dict[str, Any]) -> None:
-        if codec.entity == "customer":
-            self.customers[uuid.UUID(bytes=key)] = None
-        elif codec.entity in _INDEXED_CHILDREN:
-            owner = data.get("customer_id")
-            if isinstance(owner, str):
-                with contextlib.suppress(ValueError):
-                    self.indexed[uuid.UUID(owner)] = None
-
     def _skip(self, change: ChangeLike, why: str) -> None:
         self.stats.skipped += 1
         log.warning(
@@ -375,7 +417,7 @@ class _PageWriter:
                     save_shadow(conn, entity, key, fields, version)
                 write_fields(conn, codec, key, pending)
                 if entity == "customer":
-                    self.customers[uuid.UUID(bytes=key)] = None
+                    self.customers[key] = None
             for conflict_id, mine, theirs in conflicts.get((entity, key), []):
                 theirs.update({f: data[f] for f in mine if f in data})
                 if all(f in theirs and codec.same(f, theirs[f], v) for f, v in mine.items()):

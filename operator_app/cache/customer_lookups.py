@@ -21,7 +21,11 @@ from operator_app.domain.text import name_key
 _CHUNK = 500
 
 
-def refresh_customer_lookups(conn: Connection, customer_ids: Iterable[uuid.UUID]) -> None:
+def refresh_customer_lookups(
+    conn: Connection, customer_ids: Iterable[uuid.UUID], *, search_index: bool = True
+) -> None:
+    """Derived columns and tables of these customers; the search index too unless told
+    not to (a bulk pull rebuilds it once at the end instead)."""
     ids = list(dict.fromkeys(customer_ids))
     if not ids:
         return
@@ -57,4 +61,5 @@ def refresh_customer_lookups(conn: Connection, customer_ids: Iterable[uuid.UUID]
                 "INSERT OR IGNORE INTO customer_phones (e164, customer_id) VALUES (?, ?)",
                 phone_rows,
             )
-    index_customers(conn, ids)
+    if search_index:
+        index_customers(conn, ids)

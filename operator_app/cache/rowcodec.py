@@ -13,7 +13,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -21,6 +21,7 @@ from sqlalchemy import JSON, Boolean, Float, Integer, Table
 
 from operator_app.cache.models import ENTITY_TABLES
 from operator_app.cache.types import (
+    EPOCH,
     DayNumber,
     Money,
     UTCMicros,
@@ -28,34 +29,49 @@ from operator_app.cache.types import (
     date_to_days,
     days_to_date,
     from_micros,
-    to_micros,
 )
 
 Converter = Callable[[Any], Any]
 
 
+def uuid_bytes(value: str) -> bytes:
+    """The 16 bytes of a UUID's text form; much faster than ``uuid.UUID(text).bytes``."""
+    if len(value) == 36 and value[8] == "-" and value[13] == "-":
+        blob = bytes.fromhex(value.replace("-", ""))
+    elif len(value) == 32:
+        blob = bytes.fromhex(value)
+    else:
+        return uuid.UUID(value).bytes  # braces, urn:uuid:… (or a clear ValueError)
+    if len(blob) != 16:
+        raise ValueError("badly formed UUID")
+    return blob
+
+
 def _uuid_in(value: Any) -> bytes | None:
     if value is None:
         return None
+    if isinstance(value, str):
+        return uuid_bytes(value)
     if isinstance(value, uuid.UUID):
         return value.bytes
-    if not isinstance(value, str):
-        raise ValueError("expected a UUID")
-    return uuid.UUID(value).bytes
+    raise ValueError("expected a UUID")
+
+
+_ONE_MICRO = timedelta(microseconds=1)
 
 
 def _time_in(value: Any) -> int | None:
     if value is None:
         return None
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, str):
+    if isinstance(value, str):
         parsed = datetime.fromisoformat(value)
+    elif isinstance(value, datetime):
+        parsed = value
     else:
         raise ValueError("expected a timestamp")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return to_micros(parsed)
+    return (parsed - EPOCH) // _ONE_MICRO
 
 
 def _date_in(value: Any) -> int | None:
@@ -84,8 +100,13 @@ def _money_in(value: Any) -> int | None:
     return int((amount * 100).to_integral_value())
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _json_in(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if not value and isinstance(value, list | dict):
+        return "[]" if isinstance(value, list) else "{}"
+    return _JSON.encode(value)
 
 
 def _bool_in(value: Any) -> int | None:

@@ -47,7 +47,12 @@ from operator_app.api import (
     ValidationError,
 )
 from operator_app.cache import outbox, sync_outcomes
-from operator_app.cache.apply import apply_changes, read_cursor
+from operator_app.cache.apply import (
+    apply_changes,
+    read_cursor,
+    rebuild_deferred_search,
+    search_rebuild_pending,
+)
 from operator_app.cache.outbox import OutboxEntry
 from operator_app.cache.sync_outcomes import MutationOutcome
 from operator_app.sync.backoff import Backoff
@@ -120,18 +125,20 @@ def _to_outcome(result: MutationResult) -> MutationOutcome:
 
 def _touched(page: ChangesPage) -> DataChanged:
     entities = frozenset(c.entity for c in page.changes)
-    ids: set[uuid.UUID] = set()
+    raw: set[str] = set()
     for change in page.changes:
-        raw = change.id if change.entity == "customer" else None
-        if raw is None and change.entity in _CHILD_ENTITIES and change.data:
+        if change.entity == "customer":
+            raw.add(change.id)
+        elif change.entity in _CHILD_ENTITIES and change.data:
             owner = change.data.get("customer_id")
-            raw = owner if isinstance(owner, str) else None
-        if raw:
-            with contextlib.suppress(ValueError):
-                ids.add(uuid.UUID(raw))
-        if len(ids) > _MAX_IDS_PER_EVENT:
-            ids.clear()  # many: views refresh everything of these entities
-            break
+            if isinstance(owner, str):
+                raw.add(owner)
+        if len(raw) > _MAX_IDS_PER_EVENT:
+            return DataChanged(entities=entities)  # many: views refresh these entities wholesale
+    ids = set()
+    for text in raw:
+        with contextlib.suppress(ValueError):
+            ids.add(uuid.UUID(text))
     return DataChanged(entities=entities, customer_ids=frozenset(ids))
 
 
@@ -190,6 +197,9 @@ class SyncEngine:
     async def pull(self) -> int:
         """Apply change pages until the feed is exhausted; returns the number of changes."""
         cursor = await self.db.run(read_cursor, self.engine)
+        # An empty cache (or an unfinished bulk pull) indexes search once at the end.
+        stale = await self.db.run(search_rebuild_pending, self.engine)
+        bulk = cursor == 0 or stale
         total = 0
         fetch: asyncio.Task[ChangesPage] | None = asyncio.ensure_future(
             self.api.changes(cursor, self.page_size)
@@ -202,7 +212,9 @@ class SyncEngine:
                     fetch = asyncio.ensure_future(self.api.changes(page.next, self.page_size))
                 if page.changes and self.state != ConnectionState.SYNCING:
                     self._set_state(ConnectionState.SYNCING)
-                await self.db.run(apply_changes, self.engine, page.changes, page.next)
+                await self.db.run(
+                    apply_changes, self.engine, page.changes, page.next, defer_search=bulk
+                )
                 total += len(page.changes)
                 self.bus.publish(SyncProgress("pull", total, cursor=page.next, more=page.has_more))
                 if page.changes:
@@ -212,6 +224,9 @@ class SyncEngine:
                 fetch.cancel()
                 with contextlib.suppress(asyncio.CancelledError, ApiError):
                     await fetch
+        if bulk and (total or stale):
+            await self.db.run(rebuild_deferred_search, self.engine)
+            self.bus.publish(DataChanged(entities=frozenset({"customer"})))
         return total
 
     # -- push --------------------------------------------------------------------

@@ -85,7 +85,7 @@ def test_a_failure_mid_page_keeps_the_old_cursor_so_the_page_repeats(
     apply_changes(cache, [feed.upsert("customer", customer_row(uuid.uuid4()))], 1)
     page = [feed.upsert("customer", customer_row(uuid.uuid4())) for _ in range(3)]
 
-    def crash(*args: object) -> None:
+    def crash(*args: object, **kwargs: object) -> None:
         raise RuntimeError("power cut")
 
     monkeypatch.setattr(apply_module, "refresh_customer_lookups", crash)
@@ -166,3 +166,20 @@ def test_pulled_rows_keep_the_operators_unpushed_edits_on_top(cache: Engine) -> 
     assert scalar(cache, "SELECT version FROM customers") == 2
     assert scalar(cache, "SELECT fields FROM sync_shadow") == '{"tags": ["vip", "moved"]}'
     assert pending_count(cache) == 1
+
+
+def test_a_bulk_pull_indexes_search_once_at_the_end(cache: Engine) -> None:
+    from operator_app.cache.apply import rebuild_deferred_search, search_rebuild_pending
+    from operator_app.cache.repositories import CustomerRepository
+
+    feed = Feed()
+    page = [feed.upsert("customer", customer_row(uuid.uuid4(), last_name="Сидоров"))]
+    apply_changes(cache, page, feed.seq, defer_search=True)
+    assert search_rebuild_pending(cache)  # a crash here leaves the mark for the next pull
+    repository = CustomerRepository(cache)
+    with cache.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM search_docs").scalar() == 0
+    assert repository.find_by_phone("+79123456789")  # the screen pop works at once
+    assert rebuild_deferred_search(cache) == 1
+    assert not search_rebuild_pending(cache)
+    assert [c.display_name for c in repository.search("сидор")] == ["Сидоров Иван"]
