@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from operator_app.api.errors import ProtocolError
 from operator_app.domain.enums import Role
@@ -114,9 +114,11 @@ class LoginResult:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One entry of the change feed. ``data`` is the row (column → JSON value); None on delete."""
+class Change(NamedTuple):
+    """One entry of the change feed. ``data`` is the row (column → JSON value); None on delete.
+
+    A named tuple, not a dataclass: pages carry thousands and an initial sync millions.
+    """
 
     seq: int
     entity: str
@@ -133,23 +135,22 @@ _CHANGE_OPS = frozenset({"create", "update", "upsert", "delete"})
 
 
 def _parse_change(value: Any) -> Change:
-    if not isinstance(value, dict):
-        raise _fail("a change is not an object")
-    seq = value.get("seq")
-    entity = value.get("entity")
-    entity_id = value.get("id")
-    op = value.get("op")
-    data = value.get("data")
-    if not isinstance(seq, int) or isinstance(seq, bool):
+    try:
+        seq = value["seq"]
+        entity = value["entity"]
+        entity_id = value["id"]
+        op = value["op"]
+        data = value.get("data")
+    except (TypeError, KeyError):
+        raise _fail("a change is not a complete object") from None
+    if type(seq) is not int:
         raise _fail("change.seq is not a whole number")
-    if not isinstance(entity, str) or not isinstance(entity_id, str):
+    if type(entity) is not str or type(entity_id) is not str:
         raise _fail("change.entity/id is not text")
     if op not in _CHANGE_OPS:
         raise _fail(f"change.op {str(op)[:20]!r} is unknown")
-    if data is not None and not isinstance(data, dict):
+    if type(data) is not dict and (data is not None or op != "delete"):
         raise _fail("change.data is not an object")
-    if data is None and op != "delete":
-        raise _fail("change.data is missing")
     return Change(seq, entity, entity_id, op, data)
 
 

@@ -49,6 +49,7 @@ from operator_app.api import (
 from operator_app.cache import outbox, sync_outcomes
 from operator_app.cache.apply import (
     apply_changes,
+    prepare_bulk_pull,
     read_cursor,
     rebuild_deferred_search,
     search_rebuild_pending,
@@ -200,6 +201,9 @@ class SyncEngine:
         # An empty cache (or an unfinished bulk pull) indexes search once at the end.
         stale = await self.db.run(search_rebuild_pending, self.engine)
         bulk = cursor == 0 or stale
+        if cursor == 0:
+            await self.db.run(prepare_bulk_pull, self.engine)
+            stale = True  # the indexes it dropped come back at the end, whatever was pulled
         total = 0
         fetch: asyncio.Task[ChangesPage] | None = asyncio.ensure_future(
             self.api.changes(cursor, self.page_size)
