@@ -114,10 +114,9 @@ def record_results(
         for entry, outcome in zip(sent, outcomes, strict=True):
             if outcome.mutation_id != entry.mutation_id:
                 raise ValueError("outcomes are not in the order of the sent mutations")
-            still_queued = conn.exec_driver_sql(
-                "DELETE FROM outbox WHERE seq = ? RETURNING seq", (entry.seq,)
-            ).first()
-            if still_queued is None:
+            # (No DELETE … RETURNING: older SQLite builds on some desktops lack it.)
+            removed = conn.exec_driver_sql("DELETE FROM outbox WHERE seq = ?", (entry.seq,))
+            if removed.rowcount == 0:
                 continue  # settled already (a replayed answer)
             if outcome.status in ("applied", "duplicate"):
                 _settle_done(conn, entry, outcome)
