@@ -33,11 +33,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any, Protocol
 
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, ProgrammingError
 
 from operator_app.cache.customer_lookups import refresh_customer_lookups
 from operator_app.cache.db import ensure_schema_objects, write_transaction
@@ -61,6 +62,8 @@ DERIVED_ENTITIES = frozenset({"customer_phone"})
 # Entities whose numbers are searchable on their customer's card.
 _INDEXED_CHILDREN = frozenset({"order", "coverage"})
 _NAME_FIELDS = ("first_name", "last_name", "middle_name")
+# A row SQLite refused (constraint, or a value of a kind it cannot store).
+_ROW_ERRORS = (IntegrityError, InterfaceError, ProgrammingError)
 # meta key: the search index misses customers pulled in bulk; rebuild it.
 SEARCH_STALE_KEY = "search_index_stale"
 
@@ -111,7 +114,7 @@ def apply_changes(
         return _PageWriter(engine, at, tolerant=False, defer_search=defer_search).run(
             changes, next_cursor
         )
-    except IntegrityError as exc:
+    except _ROW_ERRORS as exc:
         log.warning("change page broke a constraint (%s); applying it row by row", exc.orig)
         return _PageWriter(engine, at, tolerant=True, defer_search=defer_search).run(
             changes, next_cursor
@@ -303,7 +306,15 @@ class _PageWriter:
             for name, column in codec.columns.items()
             if name != "id" and name not in given and not column.has_default
         ]
-        pairs = [(name, codec.columns[name].to_stored) for name in given]
+        # One run's rows all have the same keys: fetch them in one C call, then convert
+        # only the columns whose stored form differs (ids, times, money, JSON).
+        fetch = itemgetter(*given) if given else (lambda _data: ())
+        single = len(given) == 1
+        convert = [
+            (i, codec.columns[name].to_stored)
+            for i, name in enumerate(given)
+            if not codec.columns[name].passthrough
+        ]
         rows: list[tuple[Any, ...]] = []
         version_at = given.index("version") if "version" in given else None
         is_customer = codec.entity == "customer"
@@ -322,14 +333,16 @@ class _PageWriter:
                             data.get("middle_name") or "",
                         ),
                     }
-                get = data.get
-                row = (key, *[conv(get(name)) for name, conv in pairs])
-            except (ValueError, TypeError, AttributeError, OverflowError):
+                values: list[Any] = [fetch(data)] if single else list(fetch(data))
+                for i, conv in convert:
+                    values[i] = conv(values[i])
+                row = (key, *values)
+            except (ValueError, TypeError, AttributeError, OverflowError, KeyError):
                 self._skip(change, "unreadable values")
                 continue
             rows.append(row)
             if track is not None:
-                version = row[1 + version_at] if version_at is not None else None
+                version: int | None = row[1 + version_at] if version_at is not None else None
                 track[(codec.entity, key)] = (data, version)
             if is_customer:
                 self.customers[key] = None
@@ -387,7 +400,7 @@ class _PageWriter:
         try:
             conn.exec_driver_sql(sql, params)
             return
-        except IntegrityError:
+        except _ROW_ERRORS:
             pass
         # The server is the truth: a unique number now belongs to this row.
         for column in _unique_columns(codec):
@@ -399,7 +412,7 @@ class _PageWriter:
                 )
         try:
             conn.exec_driver_sql(sql, params)
-        except IntegrityError as exc:
+        except _ROW_ERRORS as exc:
             self.stats.upserted -= 1
             self.stats.skipped += 1
             log.warning(

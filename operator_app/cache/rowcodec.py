@@ -199,6 +199,9 @@ class ColumnCodec:
     to_json: Converter
     nullable: bool
     default: Any  # JSON-form default for inserts that do not name the column; None = none
+    # Bulk path: the value goes to SQLite as it came (text, numbers, booleans); a value of
+    # the wrong kind is refused by SQLite and the row is skipped then.
+    passthrough: bool = False
 
     @property
     def has_default(self) -> bool:
@@ -248,6 +251,9 @@ def _json_default(column: Any) -> Any:
     return arg
 
 
+_PASSTHROUGH = frozenset({_text_in, _int_in, _float_in, _bool_in})
+
+
 def _build(entity: str, table: Any) -> TableCodec:
     columns: dict[str, ColumnCodec] = {}
     for column in table.columns:
@@ -258,6 +264,7 @@ def _build(entity: str, table: Any) -> TableCodec:
             to_json=out,
             nullable=bool(column.nullable),
             default=_json_default(column),
+            passthrough=into in _PASSTHROUGH and column.name != "version",
         )
     return TableCodec(
         entity=entity,

@@ -101,14 +101,15 @@ def test_a_failure_mid_page_keeps_the_old_cursor_so_the_page_repeats(
 
 def test_unreadable_rows_are_skipped_and_the_rest_applied(cache: Engine) -> None:
     feed = Feed()
-    good, bad = uuid.uuid4(), uuid.uuid4()
+    good, bad, worse = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     page = [
         feed.upsert("customer", customer_row(bad, birthday="not a date")),
         feed.upsert("customer", customer_row(good)),
+        feed.upsert("customer", customer_row(worse, first_name={"not": "text"})),
         feed.upsert("mystery", {"id": str(uuid.uuid4())}),
     ]
     stats = apply_changes(cache, page, feed.seq)
-    assert stats.skipped == 2
+    assert stats.skipped == 3
     assert scalar(cache, "SELECT count(*) FROM customers") == 1
     assert read_cursor(cache) == feed.seq
 
