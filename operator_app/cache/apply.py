@@ -147,10 +147,20 @@ def prepare_bulk_pull(engine: Engine) -> list[str]:
 def rebuild_deferred_search(engine: Engine) -> int:
     """After a bulk pull: recreate dropped indexes, index every customer for search, and
     clear the stale mark. Returns the number of customers indexed."""
-    with write_transaction(engine) as conn:
-        ensure_schema_objects(conn)
-        count = rebuild_search_index(conn)
-        conn.exec_driver_sql("DELETE FROM meta WHERE key = ?", (SEARCH_STALE_KEY,))
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        # Index builds read whole tables: through the bounded page cache, not a memory
+        # map that would count every page read against this process's RSS.
+        mmap_size = raw.execute("PRAGMA mmap_size").fetchone()[0]
+        raw.execute("PRAGMA mmap_size = 0")
+        try:
+            with conn.begin():
+                ensure_schema_objects(conn)
+                count = rebuild_search_index(conn)
+                conn.exec_driver_sql("DELETE FROM meta WHERE key = ?", (SEARCH_STALE_KEY,))
+        finally:
+            raw.execute(f"PRAGMA mmap_size = {int(mmap_size)}")
     return count
 
 
