@@ -63,7 +63,10 @@ def _add_gui_options(parser: argparse.ArgumentParser, *, nested: bool = False) -
         help="folder for the local cache and logs (default: your user data folder)",
     )
     parser.add_argument(
-        "--demo", action="store_true", default=default or False, help="open the embedded demo (seeded on first run)"
+        "--demo",
+        action="store_true",
+        default=default or False,
+        help="open the embedded demo (seeded on first run)",
     )
     parser.add_argument(
         "--screenshot",
@@ -73,9 +76,14 @@ def _add_gui_options(parser: argparse.ArgumentParser, *, nested: bool = False) -
         help="open the window, save it as a PNG image and exit",
     )
     parser.add_argument(
-        "--theme", choices=["light", "dark", "system"], default=default, help="colour theme for this run"
+        "--theme",
+        choices=["light", "dark", "system"],
+        default=default,
+        help="colour theme for this run",
     )
-    parser.add_argument("--lang", choices=["ru", "en", "system"], default=default, help="language for this run")
+    parser.add_argument(
+        "--lang", choices=["ru", "en", "system"], default=default, help="language for this run"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

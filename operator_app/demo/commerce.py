@@ -14,11 +14,13 @@ Gamma-Gamma spend), so the analytics have something true to recover:
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from operator_app.demo.catalog import ProductKind
 from operator_app.demo.texts import OFFER_DECLINE_REASONS, OFFER_REASONS
@@ -61,22 +63,28 @@ _OFFER_OUTCOMES = (
 )
 
 
-def cumulative(pairs: Sequence[tuple[T, int]]) -> tuple[tuple[T, float], ...]:
-    total = sum(w for _, w in pairs)
-    running = 0
-    out: list[tuple[T, float]] = []
-    for value, weight in pairs:
-        running += weight
-        out.append((value, running / total))
-    return tuple(out)
+class Weighted(Generic[T]):
+    """Values with weights, drawn by one uniform number in O(log n)."""
+
+    __slots__ = ("_edges", "_last", "_values")
+
+    def __init__(self, pairs: Sequence[tuple[T, int]]) -> None:
+        total = sum(weight for _, weight in pairs)
+        self._values = tuple(value for value, _ in pairs)
+        self._edges = list(itertools.accumulate(weight / total for _, weight in pairs))
+        self._last = len(self._values) - 1
+
+    def pick(self, u: float) -> T:
+        return self._values[min(bisect.bisect_right(self._edges, u), self._last)]
 
 
-def pick(table: tuple[tuple[T, float], ...], u: float) -> T:
-    """The entry of a cumulative table that the uniform number ``u`` falls on."""
-    for value, edge in table:
-        if u < edge:
-            return value
-    return table[-1][0]
+def cumulative(pairs: Sequence[tuple[T, int]]) -> Weighted[T]:
+    return Weighted(pairs)
+
+
+def pick(table: Weighted[T], u: float) -> T:
+    """The value of ``table`` that the uniform number ``u`` (0 ≤ u < 1) falls on."""
+    return table.pick(u)
 
 
 INTEREST_STAGES = cumulative(_INTEREST_STAGES)

@@ -27,9 +27,8 @@ from operator_app.demo.texts import (
     GREETING,
     MISSED_CALL,
     NOTES,
-    TOPICS,
-    Topic,
 )
+from operator_app.demo.topics import TOPICS, Topic
 from operator_app.demo.users import OPERATORS, DemoUser
 from operator_app.demo.world import DAY, Row, World, to_datetime
 from operator_app.domain.enums import DEFAULT_FIRST_RESPONSE_SLA, Channel, ConversationStatus
@@ -255,7 +254,7 @@ def add_contacts(
             assignee = None  # still in the incoming queue
         elif live is not None and rnd() < 0.08:
             assignee = None
-        ctx = dict(ctx_base, agent=agent.name.split(" ")[0], days=str(2 + int(rnd() * 5)), **refs)
+        ctx = dict(ctx_base, agent=agent.first_name(lang), days=str(2 + int(rnd() * 5)), **refs)
         conversation_id = world.new_id()
         _messages(
             world,

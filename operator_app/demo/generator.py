@@ -88,7 +88,11 @@ def generate(
     now: datetime | None = None,
     messages_per_customer: int = 10,
 ) -> Iterator[tuple[str, list[Row]]]:
-    """Yield ``(entity, rows)`` batches for ``customers`` customers and everything around them."""
+    """``(entity, rows)`` batches for ``customers`` customers and everything around them.
+
+    Arguments are checked at once (``ValueError``); rows are made as they are consumed,
+    a few thousand at a time, so memory stays flat however many customers are asked for.
+    """
     if customers < 0:
         raise ValueError("customers must be zero or more")
     if messages_per_customer < 1:
@@ -96,10 +100,13 @@ def generate(
     moment = REFERENCE_NOW if now is None else now
     if moment.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    world = World(seed, moment.astimezone(UTC), messages_per_customer)
+    return _batches(World(seed, moment.astimezone(UTC), messages_per_customer), customers)
+
+
+def _batches(world: World, customers: int) -> Iterator[tuple[str, list[Row]]]:
     yield "user", world.user_rows()
     yield "product", world.product_rows()
-    per_batch = max(50, min(2000, 4000 // messages_per_customer))
+    per_batch = max(50, min(2000, 4000 // world.messages_per_customer))
     for start in range(0, customers, per_batch):
         rows: dict[str, list[Row]] = {entity: [] for entity in ENTITY_ORDER}
         for index in range(start, min(start + per_batch, customers)):

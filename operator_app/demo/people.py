@@ -67,7 +67,7 @@ ABROAD_ZONES: tuple[tuple[str, int, tuple[tuple[str, int], ...]], ...] = (
     ("America/New_York", 4, (("+1212", 7), ("+1646", 7), ("+1718", 7), ("+1917", 7))),
     ("America/Chicago", 2, (("+1312", 7), ("+1773", 7))),
     ("America/Los_Angeles", 2, (("+1213", 7), ("+1415", 7), ("+1650", 7))),
-    ("Europe/London", 4, (("+447700", 6), ("+447911", 6), ("+447400", 6))),
+    ("Europe/London", 4, (("+447400", 6), ("+447833", 6), ("+447583", 6))),
     ("Europe/Berlin", 2, (("+49151", 8), ("+49176", 8))),
 )
 RU_MOBILE_CODES = tuple(

@@ -7,8 +7,10 @@ keeps arithmetic cheap; rows get timezone-aware UTC datetimes.
 from __future__ import annotations
 
 import bisect
+import itertools
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -47,28 +49,27 @@ _new_object = object.__new__
 _set_slot = object.__setattr__
 
 
-class IdSource:
-    """Seeded UUIDs whose first 48 bits count up from a seeded start.
+def id_source(seed: int) -> Callable[[], uuid.UUID]:
+    """A maker of seeded UUIDs whose first 48 bits count up from a seeded start.
 
     Each table's ids then grow in the order rows are generated, so bulk inserts append
     to the primary-key B-tree instead of splitting random pages. The remaining bits are
     random, with the version/variant bits of an RFC 9562 version 8 (custom) UUID.
     """
+    source = random.Random(f"operator-app demo ids {seed}")
+    bits = source.getrandbits
+    count = itertools.count(source.getrandbits(46)).__next__  # room for 2**46 ids
 
-    def __init__(self, seed: int) -> None:
-        source = random.Random(f"operator-app demo ids {seed}")
-        self._bits = source.getrandbits
-        self._counter = source.getrandbits(46)  # leaves room for 2**46 ids
+    if not _FAST_UUID:
+        return lambda: uuid.UUID(int=(count() << 80) | (bits(80) & _RANDOM_MASK) | _VERSION_BITS)
 
-    def new(self) -> uuid.UUID:
-        self._counter += 1
-        value = (self._counter << 80) | (self._bits(80) & _RANDOM_MASK) | _VERSION_BITS
-        if _FAST_UUID:
-            made = _new_object(uuid.UUID)
-            _set_slot(made, "int", value)
-            _set_slot(made, "is_safe", _UNKNOWN_SAFETY)
-            return made
-        return uuid.UUID(int=value)
+    def new() -> uuid.UUID:
+        made = _new_object(uuid.UUID)
+        _set_slot(made, "int", (count() << 80) | (bits(80) & _RANDOM_MASK) | _VERSION_BITS)
+        _set_slot(made, "is_safe", _UNKNOWN_SAFETY)
+        return made
+
+    return new
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +97,7 @@ class World:
         self.messages_per_customer = messages_per_customer
         self.rng = random.Random(seed)
         self.rnd = self.rng.random
-        self.new_id = IdSource(seed).new
+        self.new_id = id_source(seed)
         self.now_ts = int(now.timestamp())
         self.now = to_datetime(self.now_ts)
         self.today_start_ts = self.now_ts - self.now_ts % DAY
@@ -111,6 +112,7 @@ class World:
         self.extensions = [p for p in self.products if p.kind is ProductKind.WARRANTY_EXTENSION]
         self.accessories = [p for p in self.products if p.kind is ProductKind.ACCESSORY]
         self._shelves: dict[int, tuple[list[Decimal], list[Product]]] = {}
+        self._devices: dict[int, list[Product]] = {}
 
     def _products(self) -> list[Product]:
         ids = {item.sku: self.new_id() for item in CATALOG}
@@ -143,8 +145,12 @@ class World:
         return cached
 
     def devices_on_sale(self, ts: int) -> list[Product]:
-        _, on_sale = self.shelf(ts)
-        return [p for p in on_sale if p.kind is ProductKind.DEVICE]
+        month = ts // MONTH
+        cached = self._devices.get(month)
+        if cached is None:
+            _, on_sale = self.shelf(ts)
+            cached = self._devices[month] = [p for p in on_sale if p.kind is ProductKind.DEVICE]
+        return cached
 
     def pick_for_budget(self, ts: int, budget: float) -> Product:
         """A product on sale at ``ts``, priced between a third of ``budget`` and ``budget``."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,7 +13,7 @@ from operator_app.server.context import ServerContext
 from operator_app.server.db import Database
 from operator_app.server.errors import install_error_handlers
 from operator_app.server.events import EventHub
-from operator_app.server.middleware import ApiVersionHeader, BodySizeLimit
+from operator_app.server.middleware import ApiVersionHeader, BodySizeLimit, CrashToProblem
 from operator_app.server.ratelimit import LoginRateLimiter
 from operator_app.server.routes import auth, customers, events, meta, sync
 from operator_app.server.settings import API_PREFIX, ServerSettings
@@ -41,6 +42,7 @@ def create_app(db: Database, settings: ServerSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        context.hub.attach(asyncio.get_running_loop())
         yield
         context.hub.close()
 
@@ -57,6 +59,8 @@ def create_app(db: Database, settings: ServerSettings | None = None) -> FastAPI:
     install_error_handlers(app)
     for module in (meta, auth, sync, events, customers):
         app.include_router(module.router, prefix=API_PREFIX)
+    # Added innermost first: the version header also marks 413 and 500 answers.
+    app.add_middleware(CrashToProblem)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(ApiVersionHeader)
     return app

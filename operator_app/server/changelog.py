@@ -26,7 +26,7 @@ from operator_app.server.models import ENTITY_MODELS, Base, ChangeLog
 from operator_app.server.serialize import dumps, snapshot
 
 # Arbitrary, fixed: identifies the change-log append lock among advisory locks.
-CHANGE_LOG_LOCK_KEY = 0x6F61_6368
+CHANGE_LOG_LOCK_KEY = 0x6F61_6368  # high 32 bits of the lock id
 
 EVERYONE = frozenset(Role)
 # Who reads which entity through the feed. Anything customer-facing is for everyone;
@@ -52,7 +52,15 @@ class PendingChange:
 
 def lock_for_append(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGE_LOG_LOCK_KEY})
+        # The table's oid in the low bits: servers in other schemas of the same database
+        # (tests, staging) have their own change log and must not wait for ours.
+        session.execute(
+            text(
+                "SELECT pg_advisory_xact_lock("
+                "(CAST(:key AS bigint) << 32) | 'change_log'::regclass::oid::bigint)"
+            ),
+            {"key": CHANGE_LOG_LOCK_KEY},
+        )
 
 
 def append(
@@ -98,12 +106,13 @@ def read_page(
     session: Session, *, since: int, limit: int, entities: frozenset[str]
 ) -> tuple[list[FeedRow], bool]:
     """Up to ``limit`` changes after ``since`` among ``entities``, and whether more follow."""
-    query = select(
-        ChangeLog.seq, ChangeLog.entity, ChangeLog.entity_id, ChangeLog.op, ChangeLog.data
-    ).where(ChangeLog.seq > since)
+    log = ChangeLog.__table__  # Core, not ORM: this is the hottest read of all
+    query = select(log.c.seq, log.c.entity, log.c.entity_id, log.c.op, log.c.data).where(
+        log.c.seq > since
+    )
     if entities != frozenset(ENTITY_MODELS):
-        query = query.where(ChangeLog.entity.in_(sorted(entities)))
-    rows = session.execute(query.order_by(ChangeLog.seq).limit(limit + 1)).all()
+        query = query.where(log.c.entity.in_(sorted(entities)))
+    rows = session.connection().execute(query.order_by(log.c.seq).limit(limit + 1)).all()
     return [FeedRow(*row) for row in rows[:limit]], len(rows) > limit
 
 

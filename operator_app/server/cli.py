@@ -318,9 +318,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from operator_app.server.app import create_app
+    from operator_app.server.serving import serve
 
     if (args.tls_cert is None) != (args.tls_key is None):
         raise argparse.ArgumentTypeError("--tls-cert and --tls-key go together")
@@ -333,16 +331,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 "(a reverse proxy, or --tls-cert/--tls-key)",
                 file=sys.stderr,
             )
-        uvicorn.run(
-            create_app(db),
+        serve(
+            db,
             host=args.host,
             port=args.port,
             log_level=args.log_level,
-            ssl_certfile=args.tls_cert,
-            ssl_keyfile=args.tls_key,
-            server_header=False,
-            ws="none",
-            timeout_graceful_shutdown=5,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
         )
         return 0
     finally:

@@ -112,7 +112,8 @@ class Database:
     def __init__(self, url: URL | str, *, pool_size: int = 10, max_overflow: int = 30) -> None:
         self.url = parse_database_url(url) if isinstance(url, str) else url
         self.dialect = self.url.get_backend_name()
-        pool = {"pool_size": pool_size, "max_overflow": max_overflow}
+        # hide_parameters: errors and logs never carry row values (message bodies, names).
+        pool = {"pool_size": pool_size, "max_overflow": max_overflow, "hide_parameters": True}
         if self.dialect == "sqlite":
             self.engine = create_engine(self.url, **pool)
             _configure_sqlite(self.engine, immediate=False)

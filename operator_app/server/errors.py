@@ -172,13 +172,3 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(
             exc.status_code, slug, detail, instance=request.url.path, headers=exc.headers
         )
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return problem_response(
-            500,
-            "internal-error",
-            "The server failed to handle this request; it has been logged.",
-            instance=request.url.path,
-        )

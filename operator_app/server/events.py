@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import secrets
 import threading
+import weakref
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
@@ -67,9 +68,21 @@ class EventHub:
         self.boot = secrets.token_hex(4)
         self._ring: deque[HubEvent] = deque(maxlen=ring_size)
         self._counter = 0
-        self._subscribers: set[Subscription] = set()
+        # Weak: a stream whose response never started (client gone at once) leaves nothing.
+        self._subscribers: weakref.WeakSet[Subscription] = weakref.WeakSet()
         self._lock = threading.Lock()
         self._closed = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The server's loop, so a signal handler can ask for :meth:`close` safely."""
+        self._loop = loop
+
+    def close_soon(self) -> None:
+        """:meth:`close` from a signal handler: runs on the loop, never re-entering the lock."""
+        if self._loop is None or self._loop.is_closed():
+            return
+        self._loop.call_soon_threadsafe(self.close)
 
     @property
     def closed(self) -> bool:

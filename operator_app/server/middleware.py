@@ -6,10 +6,14 @@ event stream pass through untouched.
 
 from __future__ import annotations
 
+import logging
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from operator_app.server.errors import problem_response
 from operator_app.server.settings import API_VERSION
+
+log = logging.getLogger("operator_app.server")
 
 
 class ApiVersionHeader:
@@ -100,3 +104,36 @@ class BodySizeLimit:
             return await receive()  # later calls wait for the disconnect, as usual
 
         await self.app(scope, replay, send)
+
+
+class CrashToProblem:
+    """An unexpected exception becomes a bare 500 problem; the details go to the log only."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if started:  # too late for a clean answer: drop the connection
+                raise
+            response = problem_response(
+                500,
+                "internal-error",
+                "The server failed to handle this request; it has been logged.",
+                instance=scope.get("path"),
+            )
+            await response(scope, receive, send)

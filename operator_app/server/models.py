@@ -300,7 +300,9 @@ class ChangeLog(Base):
 
     __tablename__ = "change_log"
     __table_args__ = (
-        Index("ix_change_log_entity_row", "entity", "entity_id", "version"),
+        # Row first, not entity: an `entity IN (...)` filter on a feed page must not tempt
+        # the planner away from walking the primary key in seq order.
+        Index("ix_change_log_row", "entity_id", "entity", "version"),
         {"sqlite_autoincrement": True},
     )
     seq: Mapped[int] = mapped_column(BigSerial, primary_key=True, autoincrement=True)

@@ -53,14 +53,20 @@ def _fill_defaults(table: Table, row: dict[str, Any], now: datetime) -> dict[str
     filled = dict(row)
     filled.setdefault("version", 1)
     filled.setdefault("updated_at", now)
+    # Every row gets every column: one executemany needs one shape, and the snapshot
+    # written to the change log must hold what the table holds.
     for column in table.columns:
-        if column.name in filled or column.default is None:
+        if column.name in filled:
             continue
         default: Any = column.default
-        if default.is_scalar:
+        if default is not None and default.is_scalar:
             filled[column.name] = default.arg
-        elif default.is_callable:
+        elif default is not None and default.is_callable:
             filled[column.name] = default.arg(None)
+        elif column.nullable:
+            filled[column.name] = None
+        else:
+            raise SeedError(f"the demo generator sent a {table.name} row without {column.name}")
     return filled
 
 

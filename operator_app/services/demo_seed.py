@@ -1,5 +1,8 @@
 """Build a demo cache file: the ``demo-data`` command and the GUI's first-run demo.
 
+Rows come from :mod:`operator_app.demo` and go into the cache through its bulk loader,
+which also builds the indexes and the search index.
+
 The cache is built in a temporary file next to the target and renamed over it only
 when complete, so an interrupted build (Ctrl+C, a crash, a full disk) never leaves a
 half-filled file that looks like a finished cache.
@@ -19,16 +22,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import Table, create_engine, event, insert
-from sqlalchemy.engine import Engine
-
-from operator_app.cache.models import ENTITY_TABLES, Base, Meta
+from operator_app.cache.bulk import BulkLoadError, load_rows
+from operator_app.cache.db import CacheError, open_cache, write_transaction
+from operator_app.cache.schema import set_meta
 from operator_app.demo import generate
+from operator_app.services.datadir import cache_path, demo_data_dir, prepare_data_dir
 
 Progress = Callable[[str, int, int | None], None]
 Batches = Iterator[tuple[str, list[dict[str, Any]]]]
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
+DEMO_CUSTOMERS = 20_000  # the size of the demo the window opens on first run
 META_DEMO_SEED = "demo_seed"
 META_DEMO_CUSTOMERS = "demo_customers"
 META_DEMO_AS_OF = "demo_as_of"
@@ -52,47 +56,6 @@ class SeedReport:
     @property
     def total_seconds(self) -> float:
         return self.generate_seconds + self.load_seconds
-
-
-# -- loading ---------------------------------------------------------------------------
-# A plain loader over the cache schema; superseded by the cache package's bulk loader.
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    for pragma in (
-        "PRAGMA journal_mode = WAL",
-        "PRAGMA synchronous = NORMAL",
-        "PRAGMA foreign_keys = ON",
-        "PRAGMA cache_size = -262144",
-    ):
-        cursor.execute(pragma)
-    cursor.close()
-
-
-def _open_new_cache(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
-    event.listen(engine, "connect", _sqlite_pragmas)
-    Base.metadata.create_all(engine)
-    return engine
-
-
-def _load(engine: Engine, batches: Batches, progress: Progress | None) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    with engine.begin() as conn:
-        for entity, rows in batches:
-            table = ENTITY_TABLES[entity]
-            assert isinstance(table, Table)
-            conn.execute(insert(table), rows)
-            counts[entity] = counts.get(entity, 0) + len(rows)
-    with engine.connect() as conn:
-        if progress:
-            progress("statistics", 0, 1)
-        conn.exec_driver_sql("ANALYZE")
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        if progress:
-            progress("statistics", 1, 1)
-    return counts
 
 
 # -- building --------------------------------------------------------------------------
@@ -119,6 +82,19 @@ def _counted(batches: Batches, customers: int, progress: Progress | None) -> Bat
             done += len(rows)
             if progress:
                 progress("customers", done, customers)
+
+
+def _after_generation(progress: Progress | None) -> Progress | None:
+    """The loader's own stages, minus its per-batch "load <entity>" reports: while rows
+    are coming in, the customer count already says how far the build is."""
+    if progress is None:
+        return None
+
+    def report(stage: str, done: int, total: int | None) -> None:
+        if not stage.startswith("load "):
+            progress(stage, done, total)
+
+    return report
 
 
 def _remove_with_side_files(path: Path) -> None:
@@ -156,6 +132,8 @@ def seed_demo_cache(
     ``progress(stage, done, total)`` hears ``"customers"`` while rows are produced and
     the loader's stages after that.
     """
+    if now is not None and now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
     target = Path(path)
     as_of = (now or datetime.now(UTC)).astimezone(UTC).replace(second=0, microsecond=0)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
@@ -164,21 +142,17 @@ def seed_demo_cache(
     started = time.perf_counter()
     try:
         with _collector_paused():
-            engine = _open_new_cache(partial)
+            engine = open_cache(partial)
             try:
                 rows = generate(
                     customers, seed=seed, now=as_of, messages_per_customer=messages_per_customer
                 )
-                counts = _load(engine, _timed(_counted(rows, customers, progress), clock), progress)
-                with engine.begin() as conn:
-                    conn.execute(
-                        insert(Meta),
-                        [
-                            {"key": META_DEMO_SEED, "value": str(seed)},
-                            {"key": META_DEMO_CUSTOMERS, "value": str(customers)},
-                            {"key": META_DEMO_AS_OF, "value": as_of.isoformat()},
-                        ],
-                    )
+                batches = _timed(_counted(rows, customers, progress), clock)
+                counts = load_rows(engine, batches, _after_generation(progress))
+                with write_transaction(engine) as conn:
+                    set_meta(conn, META_DEMO_SEED, str(seed))
+                    set_meta(conn, META_DEMO_CUSTOMERS, str(customers))
+                    set_meta(conn, META_DEMO_AS_OF, as_of.isoformat())
             finally:
                 engine.dispose()
         # A stale WAL of an earlier file at ``target`` must not be replayed into this one.
@@ -202,12 +176,26 @@ def seed_demo_cache(
     )
 
 
+def ensure_demo_cache(
+    base: Path | None = None,
+    *,
+    customers: int = DEMO_CUSTOMERS,
+    progress: Progress | None = None,
+) -> Path:
+    """The demo's cache file inside ``base`` (default: the per-user data folder), seeded
+    first if it is not there yet. Raises ``DataDirError`` when the folder is unusable."""
+    path = cache_path(prepare_data_dir(demo_data_dir(base)))
+    if not path.exists():
+        seed_demo_cache(path, customers, progress=progress)
+    return path
+
+
 # -- the command -----------------------------------------------------------------------
 
 
 class _ProgressLine:
-    """One status line on stderr: rewritten in place on a terminal, one line per stage
-    otherwise (so logs stay readable)."""
+    """One status line on stderr, rewritten in place on a terminal. Elsewhere (a log, a
+    pipe) a line per stage and per tenth of a long stage, so logs stay readable."""
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
@@ -216,6 +204,7 @@ class _ProgressLine:
         self.stage = ""
         self.last_draw = 0.0
         self.width = 0
+        self.tenth = 0
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
         now = time.perf_counter()
@@ -224,17 +213,21 @@ class _ProgressLine:
             text = f"{stage}: {done:,}/{total:,} ({100 * done // total}%)  {elapsed:.1f} s"
         else:
             text = f"{stage}: {done:,}  {elapsed:.1f} s"
-        if self.live:
-            if stage == self.stage and now - self.last_draw < 0.1 and done != total:
-                return
-            self.stream.write("\r" + text.ljust(self.width))
-            self.width = len(text)
-            self.stream.flush()
-        elif stage != self.stage:
-            self.stream.write(f"{stage}…\n")
-            self.stream.flush()
+        new_stage = stage != self.stage
         self.stage = stage
-        self.last_draw = now
+        if self.live:
+            if new_stage or done == total or now - self.last_draw >= 0.1:
+                self.stream.write("\r" + text.ljust(self.width))
+                self.stream.flush()
+                self.width = len(text)
+                self.last_draw = now
+            return
+        tenth = 10 * done // total if total else 0
+        if new_stage or (tenth > self.tenth and now - self.last_draw >= 5):
+            self.stream.write(text + "\n")
+            self.stream.flush()
+            self.tenth = tenth
+            self.last_draw = now
 
     def close(self) -> None:
         if self.live and self.width:
@@ -310,6 +303,10 @@ def run_demo_data_command(
         line.close()
         err.write("operator-app demo-data: interrupted; nothing was written.\n")
         return 130
+    except (CacheError, BulkLoadError) as exc:
+        line.close()
+        err.write(f"operator-app demo-data: error: {exc}\n")
+        return 1
     except OSError as exc:
         line.close()
         reason = exc.strerror or str(exc)

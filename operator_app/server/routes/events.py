@@ -15,7 +15,7 @@ from operator_app.server.auth import AnyUser, Telephony
 from operator_app.server.changelog import latest_seq
 from operator_app.server.context import Context, ServerContext
 from operator_app.server.errors import ApiProblem
-from operator_app.server.events import HubEvent
+from operator_app.server.events import HubEvent, Subscription
 from operator_app.server.models import CustomerPhone, User
 from operator_app.server.routes import AUTHENTICATED, problems
 from operator_app.server.schemas import IncomingContact, IncomingContactAccepted
@@ -34,12 +34,11 @@ def _latest_seq(context: ServerContext) -> int:
 
 
 async def _stream(
-    context: ServerContext, username: str, last_event_id: str | None
+    context: ServerContext, subscription: Subscription, last_event_id: str | None
 ) -> AsyncIterator[ServerSentEvent]:
     hub = context.hub
-    subscription = hub.subscribe(username)
     try:
-        replay = hub.replay(last_event_id, username)
+        replay = hub.replay(last_event_id, subscription.username)
         if replay.stale or not last_event_id:
             # Missed hints cannot be replayed: say where the feed is; the client pulls.
             seq = await run_in_threadpool(_latest_seq, context)
@@ -81,8 +80,11 @@ async def events(
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=100)] = None,
 ) -> EventSourceResponse:
     settings = context.settings
+    # Subscribed before the response starts: once a client has the headers, nothing
+    # published afterwards can miss its stream.
+    subscription = context.hub.subscribe(principal.username)
     return EventSourceResponse(
-        _stream(context, principal.username, last_event_id),
+        _stream(context, subscription, last_event_id),
         ping=settings.event_ping_seconds,
         send_timeout=settings.event_send_timeout_seconds,
     )

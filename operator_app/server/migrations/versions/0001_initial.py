@@ -61,9 +61,7 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     with op.batch_alter_table("change_log", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_change_log_entity_row", ["entity", "entity_id", "version"], unique=False
-        )
+        batch_op.create_index("ix_change_log_row", ["entity_id", "entity", "version"], unique=False)
 
     op.create_table(
         "customers",
@@ -492,7 +490,7 @@ def downgrade() -> None:
 
     op.drop_table("customers")
     with op.batch_alter_table("change_log", schema=None) as batch_op:
-        batch_op.drop_index("ix_change_log_entity_row")
+        batch_op.drop_index("ix_change_log_row")
 
     op.drop_table("change_log")
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
