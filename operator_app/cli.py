@@ -7,6 +7,7 @@ Qt is imported only by the commands that open a window, so headless commands
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -53,6 +54,27 @@ def _png_path(text: str) -> Path:
     return path
 
 
+def _gui_path_problem(args: argparse.Namespace) -> str | None:
+    """Paths that cannot work, caught before a window opens."""
+    data_dir: Path | None = getattr(args, "data_dir", None)
+    if (
+        data_dir is not None
+        and data_dir.expanduser().exists()
+        and not data_dir.expanduser().is_dir()
+    ):
+        return f"--data-dir {str(data_dir)!r} is a file, not a folder"
+    shot: Path | None = getattr(args, "screenshot", None)
+    if shot is not None:
+        folder = shot.parent if str(shot.parent) else Path(".")
+        if not folder.is_dir():
+            return f"cannot save the screenshot: folder {str(folder)!r} does not exist"
+        if shot.is_dir():
+            return f"cannot save the screenshot: {str(shot)!r} is a folder"
+        if not os.access(folder, os.W_OK) or (shot.exists() and not os.access(shot, os.W_OK)):
+            return f"cannot save the screenshot: {str(shot)!r} is not writable"
+    return None
+
+
 def _add_gui_options(parser: argparse.ArgumentParser, *, nested: bool = False) -> None:
     # Nested copies must not reset what the top-level parser already read.
     default = argparse.SUPPRESS if nested else None
@@ -63,7 +85,10 @@ def _add_gui_options(parser: argparse.ArgumentParser, *, nested: bool = False) -
         help="folder for the local cache and logs (default: your user data folder)",
     )
     parser.add_argument(
-        "--demo", action="store_true", default=default or False, help="open the embedded demo (seeded on first run)"
+        "--demo",
+        action="store_true",
+        default=default or False,
+        help="open the embedded demo (seeded on first run)",
     )
     parser.add_argument(
         "--screenshot",
@@ -73,9 +98,14 @@ def _add_gui_options(parser: argparse.ArgumentParser, *, nested: bool = False) -
         help="open the window, save it as a PNG image and exit",
     )
     parser.add_argument(
-        "--theme", choices=["light", "dark", "system"], default=default, help="colour theme for this run"
+        "--theme",
+        choices=["light", "dark", "system"],
+        default=default,
+        help="colour theme for this run",
     )
-    parser.add_argument("--lang", choices=["ru", "en", "system"], default=default, help="language for this run")
+    parser.add_argument(
+        "--lang", choices=["ru", "en", "system"], default=default, help="language for this run"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -128,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
 
             if normalize_phone(args.uri) is None:
                 parser.error(f"{args.uri!r} is not a phone number or a tel:/callto:/sip: link")
+        problem = _gui_path_problem(args)
+        if problem:
+            parser.error(problem)
         from operator_app.gui.app import run_gui
 
         return run_gui(args)
