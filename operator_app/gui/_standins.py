@@ -55,12 +55,21 @@ class CacheNotWritableError(CacheError):
 
 def open_cache(path: Path) -> Engine:
     if path.exists():
+        sides = [Path(f"{path}{s}") for s in ("-wal", "-shm")]
+        existed = [p.exists() for p in sides]
         try:
-            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as raw:
+            raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
                 tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master")}
                 meta = dict(raw.execute("SELECT key, value FROM meta")) if "meta" in tables else {}
+            finally:
+                raw.close()
         except sqlite3.DatabaseError as exc:
             raise CacheCorruptError(str(exc)) from None
+        finally:
+            for side, was in zip(sides, existed, strict=True):
+                if not was:
+                    side.unlink(missing_ok=True)
         if meta.get("format") != FORMAT:
             raise ForeignCacheError(f"{path} is not an operator-app cache")
         if int(meta.get("schema_version", 0)) > SCHEMA_VERSION:

@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
@@ -66,14 +67,28 @@ def run_gui(args: argparse.Namespace) -> int:
     app = _application()
     apply_theme(app, args.theme or "system")
     # TODO(shell): install the translator for args.lang once gui i18n lands.
+    with _quit_on_signals(app) as signals:
+        code = _run(app, args, data_dir, request, signals)
+    return 0 if signals.received else code
 
+
+def _run(
+    app: QApplication,
+    args: argparse.Namespace,
+    data_dir: Path,
+    request: Request | None,
+    signals: _quit_on_signals,
+) -> int:
+    headless = args.screenshot is not None
     lock: InstanceLock | None = None
     server: InstanceServer | None = None
     if not headless:  # a screenshot run is a batch job: it neither serves nor forwards
         name = server_name(data_dir)
         lock = InstanceLock(name)
         if not lock.try_acquire():
-            return forward_to_running(name, request or Request.activate())
+            return forward_to_running(
+                name, request or Request.activate(), give_up=lambda: signals.received
+            )
         server = InstanceServer(name)
         if not server.listen():
             print(
@@ -91,7 +106,7 @@ def run_gui(args: argparse.Namespace) -> int:
         engine = prepare_cache(
             data_dir, demo=bool(args.demo), ui=ConsoleUI() if headless else DialogUI()
         )
-        if engine is None:
+        if engine is None or signals.received:
             return 1
         ctx = AppContext(
             data_dir=data_dir,
@@ -101,9 +116,7 @@ def run_gui(args: argparse.Namespace) -> int:
             user_name="Demo Operator" if args.demo else "Not signed in",
         )
         shell.attach(MainWindow(ctx), ctx)
-        with _quit_on_signals(app):
-            code = loop.run_forever()
-        return int(code)
+        return int(loop.run_forever())
     finally:
         shell.close()
         if server is not None:
@@ -122,7 +135,9 @@ def resolve_data_dir(data_dir: Path | None, *, demo: bool) -> Path:
     return demo_data_dir(base) if demo else base
 
 
-def forward_to_running(name: str, request: Request) -> int:
+def forward_to_running(
+    name: str, request: Request, give_up: Callable[[], bool] = lambda: False
+) -> int:
     """Hand the request to the window already serving this data folder."""
     deadline = time.monotonic() + FORWARD_PATIENCE_S
     while True:
@@ -134,6 +149,8 @@ def forward_to_running(name: str, request: Request) -> int:
             return 1
         except DeliveryError as exc:
             # It may still be starting (opening or seeding its cache): give it a moment.
+            if give_up():
+                return 1
             if time.monotonic() > deadline:
                 print(
                     "operator-app: another operator-app window is running for this data "
@@ -295,6 +312,7 @@ class _quit_on_signals:  # a context manager, named like one
 
     def __init__(self, app: QApplication) -> None:
         self.app = app
+        self.received = False
         self.previous: dict[int, object] = {}
         # Qt's loop runs in C++; a timer lets Python notice signals promptly.
         self.timer = QTimer()
@@ -302,7 +320,11 @@ class _quit_on_signals:  # a context manager, named like one
         self.timer.timeout.connect(lambda: None)
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.received = True
+        # Ends the main loop and any dialog's loop: a dialog then reads as "Quit".
+        # The timer covers a signal that lands just before the main loop starts.
         self.app.quit()
+        QTimer.singleShot(0, self.app.quit)
 
     def __enter__(self) -> _quit_on_signals:
         for signum in (signal.SIGINT, signal.SIGTERM):

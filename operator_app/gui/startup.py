@@ -171,6 +171,7 @@ class SeedWorker(QObject):
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
         self._last: tuple[str, int] | None = None
+        self.result = SeedResult(SeedOutcome.CANCELLED)  # until the thread says otherwise
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="demo-seed", daemon=True)
@@ -218,6 +219,7 @@ class SeedWorker(QObject):
         finally:
             if result.outcome is not SeedOutcome.DONE:
                 _remove_with_side_files(partial)
+            self.result = result
         self.finished.emit(result)
 
 
@@ -243,8 +245,10 @@ def run_seed_job(
     worker.start()
     if not outcome:
         loop.exec()
+    if not outcome:  # the application is quitting (e.g. SIGTERM): stop, keep nothing
+        worker.cancel()
     worker.join()
-    return outcome[0]
+    return worker.result
 
 
 class SeedProgressDialog(QProgressDialog):
