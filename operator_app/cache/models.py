@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from operator_app.cache.types import DayNumber, Money, UTCMicros, UUIDBlob
@@ -144,12 +144,30 @@ class InterestRow(Versioned, Base):
     last_activity_at: Mapped[datetime]
 
 
+# Unresolved conversations, and among them those whose customer wrote last.
+OPEN_SQL = "status IN ('open', 'pending')"
+WAITING_SQL = "(last_outbound_at IS NULL OR last_inbound_at > last_outbound_at)"
+
+
 class ConversationRow(Versioned, Base):
     __tablename__ = "conversations"
     __table_args__ = (
         Index("ix_conversations_customer_ts", "customer_id", "opened_at", "id"),
         Index("ix_conversations_status_ts", "status", "opened_at"),
         Index("ix_conversations_follow_up", "next_follow_up_at"),
+        # Partial indexes over unresolved conversations only (a small slice of the table):
+        # "has an open contact" badges, the card, my/incoming worklists, hanging dialogs.
+        # Queries must repeat these WHERE clauses verbatim for SQLite to use them.
+        Index("ix_conversations_open_customer", "customer_id", sqlite_where=text(OPEN_SQL)),
+        Index(
+            "ix_conversations_open_assignee", "assignee", "opened_at", sqlite_where=text(OPEN_SQL)
+        ),
+        Index(
+            "ix_conversations_waiting",
+            "channel",
+            "last_inbound_at",
+            sqlite_where=text(f"{OPEN_SQL} AND {WAITING_SQL}"),
+        ),
     )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))

@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Letters and digits only. The underscore and combining marks separate words, the way the
+# search index's tokenizer sees them, so a query token is never split into a phrase there.
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def fold(text: str) -> str:

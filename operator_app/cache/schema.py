@@ -1,0 +1,107 @@
+"""What a cache file is: its format marker, schema version and the steps that upgrade it.
+
+A new file is created at :data:`SCHEMA_VERSION` straight from the models. An older
+file is brought forward by :data:`UPGRADES`, one step per version, each step in its
+own transaction together with the version bump, so a crash leaves the file at the
+last completed version. Steps add or reshape; none deletes synced or pending data,
+and the outbox in particular is never touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection
+
+from operator_app import __version__
+from operator_app.cache import fts
+from operator_app.cache.models import Base
+
+SCHEMA_VERSION = 2
+FORMAT_MARKER = "operator-app cache"
+# Also stamped into the SQLite header ("OPCA"), so tools can tell the file apart.
+APPLICATION_ID = 0x4F504341
+
+META_FORMAT = "format"
+META_SCHEMA_VERSION = "schema_version"
+META_APP_VERSION = "app_version"
+META_CREATED_AT = "created_at"
+META_CREATED_BY = "created_by"
+
+
+@dataclass(frozen=True, slots=True)
+class Upgrade:
+    version: int  # the version the file has after this step
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def set_meta(conn: Connection, key: str, value: str) -> None:
+    conn.exec_driver_sql(
+        "INSERT INTO meta(key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+def get_meta(conn: Connection, key: str) -> str | None:
+    row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (key,)).first()
+    return None if row is None else str(row[0])
+
+
+def schema_version(conn: Connection) -> int:
+    value = get_meta(conn, META_SCHEMA_VERSION)
+    return int(value) if value is not None else 0
+
+
+def create_schema(conn: Connection) -> None:
+    """Create every table, index and the search index of the current version."""
+    Base.metadata.create_all(conn)
+    fts.create_search_tables(conn)
+    conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    set_meta(conn, META_FORMAT, FORMAT_MARKER)
+    set_meta(conn, META_SCHEMA_VERSION, str(SCHEMA_VERSION))
+    set_meta(conn, META_APP_VERSION, __version__)
+    set_meta(conn, META_CREATED_BY, __version__)
+    set_meta(conn, META_CREATED_AT, datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+# -- upgrade steps (frozen: never edit a released step, add a new one) ------------------
+
+
+def _v2_search_index_and_worklists(conn: Connection) -> None:
+    """Full-text customer search, and partial indexes over unresolved conversations."""
+    conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    fts.create_search_tables(conn)
+    open_sql = "status IN ('open', 'pending')"
+    waiting_sql = "(last_outbound_at IS NULL OR last_inbound_at > last_outbound_at)"
+    conn.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_conversations_open_customer "
+        f"ON conversations (customer_id) WHERE {open_sql}"
+    )
+    conn.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_conversations_open_assignee "
+        f"ON conversations (assignee, opened_at) WHERE {open_sql}"
+    )
+    conn.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_conversations_waiting "
+        f"ON conversations (channel, last_inbound_at) WHERE {open_sql} AND {waiting_sql}"
+    )
+    fts.rebuild_search_index(conn)
+
+
+UPGRADES: tuple[Upgrade, ...] = (
+    Upgrade(2, "customer search index, worklist indexes", _v2_search_index_and_worklists),
+)
+
+
+def pending_upgrades(version: int) -> list[Upgrade]:
+    return [step for step in UPGRADES if step.version > version]
+
+
+def apply_upgrade(conn: Connection, step: Upgrade) -> None:
+    """Run one step and record its version, in the caller's (single) transaction."""
+    step.apply(conn)
+    set_meta(conn, META_SCHEMA_VERSION, str(step.version))
