@@ -1,107 +1,28 @@
 """TEMPORARY stand-ins for modules other branches are building.
 
-TODO(shell): delete this file once ``operator_app.cache.db`` (cache branch),
-``operator_app.services.datadir`` / ``demo_seed`` (demo branch) and
-``operator_app.gui.main_window`` (gui branch) are on main. Only the names the shell
-calls are here, with the same signatures, and only enough behaviour to exercise the
-start-up paths.
+TODO(shell): delete this file once ``operator_app.services.datadir`` / ``demo_seed``
+(demo branch) and ``operator_app.gui.main_window`` / ``theme`` (gui branch) are on
+main. Only the names the shell calls are here, with the same signatures, and only
+enough behaviour to exercise the start-up paths.
 """
 
 from __future__ import annotations
 
-import os
 import random
-import shutil
-import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from PySide6.QtWidgets import QLabel, QMainWindow
-from sqlalchemy import create_engine, event, insert, text
-from sqlalchemy.engine import Engine
 
 from operator_app import APP_NAME, ORG_NAME
-from operator_app.cache.models import Base, CustomerRow
+from operator_app.cache.bulk import load_rows
+from operator_app.cache.db import open_cache
 from operator_app.gui.context import AppContext
-
-FORMAT = "operator-app-cache"
-SCHEMA_VERSION = 1
-
-
-# --- cache.db -------------------------------------------------------------------------
-class CacheError(Exception):
-    pass
-
-
-class CacheCorruptError(CacheError):
-    pass
-
-
-class ForeignCacheError(CacheError):
-    pass
-
-
-class CacheTooNewError(CacheError):
-    pass
-
-
-class CacheNotWritableError(CacheError):
-    pass
-
-
-def open_cache(path: Path) -> Engine:
-    if path.exists():
-        sides = [Path(f"{path}{s}") for s in ("-wal", "-shm")]
-        existed = [p.exists() for p in sides]
-        try:
-            raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            try:
-                tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master")}
-                meta = dict(raw.execute("SELECT key, value FROM meta")) if "meta" in tables else {}
-            finally:
-                raw.close()
-        except sqlite3.DatabaseError as exc:
-            raise CacheCorruptError(str(exc)) from None
-        finally:
-            for side, was in zip(sides, existed, strict=True):
-                if not was:
-                    side.unlink(missing_ok=True)
-        if meta.get("format") != FORMAT:
-            raise ForeignCacheError(f"{path} is not an operator-app cache")
-        if int(meta.get("schema_version", 0)) > SCHEMA_VERSION:
-            raise CacheTooNewError(f"{path} was written by a newer version")
-        if not os.access(path, os.W_OK):
-            raise CacheNotWritableError(f"{path} is read-only")
-    engine = create_engine(f"sqlite:///{path}")
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection, _record):
-        dbapi_connection.execute("PRAGMA journal_mode=WAL")
-
-    Base.metadata.create_all(engine)
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT OR IGNORE INTO meta(key, value) "
-                "VALUES ('format', :f), ('schema_version', :v)"
-            ),
-            {"f": FORMAT, "v": str(SCHEMA_VERSION)},
-        )
-    return engine
-
-
-def move_aside(path: Path) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.broken-{stamp}")
-    for suffix in ("", "-wal", "-shm"):
-        side = Path(str(path) + suffix)
-        if side.exists():
-            shutil.move(side, Path(str(target) + suffix))
-    return target
 
 
 # --- services.datadir -----------------------------------------------------------------
@@ -145,32 +66,58 @@ def seed_demo_cache(
     *,
     seed: int = 42,
     messages_per_customer: int = 10,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Callable[[str, int, int | None], None] | None = None,
 ) -> SeedReport:
     rng = random.Random(seed)
-    engine = open_cache(path)
-    rows = []
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    people: list[dict[str, Any]] = []
+    talks: list[dict[str, Any]] = []
+    messages: list[dict[str, Any]] = []
     for i in range(customers):
-        rows.append(
+        cid = uuid.UUID(int=rng.getrandbits(128))
+        people.append(
             {
-                "id": uuid.UUID(int=rng.getrandbits(128)),
+                "id": cid,
                 "first_name": f"Имя{i}",
                 "last_name": f"Фамилия{i}",
-                "middle_name": "",
-                "name_key": f"фамилия{i} имя{i}",
+                "phones": [f"+7912{i:07d}"],
                 "channel_of_origin": "phone",
                 "tier": "standard",
             }
         )
-        if progress and i % 100 == 0:
-            progress("customers", i, customers)
-    with engine.begin() as conn:
-        conn.execute(insert(CustomerRow), rows)
-        conn.execute(text("INSERT INTO meta(key, value) VALUES ('seeded', '1')"))
-    if progress:
-        progress("customers", customers, customers)
-    engine.dispose()
-    return SeedReport(customers, 0)
+        conv = uuid.UUID(int=rng.getrandbits(128))
+        opened = start + timedelta(hours=i)
+        talks.append(
+            {
+                "id": conv,
+                "customer_id": cid,
+                "channel": "phone",
+                "status": "open" if i % 3 == 0 else "resolved",
+                "opened_at": opened,
+            }
+        )
+        for m in range(rng.randint(1, 2 * messages_per_customer)):
+            messages.append(
+                {
+                    "id": uuid.UUID(int=rng.getrandbits(128)),
+                    "conversation_id": conv,
+                    "customer_id": cid,
+                    "direction": "in" if m % 2 == 0 else "out",
+                    "author": "x",
+                    "body": f"message {m}",
+                    "sent_at": opened + timedelta(minutes=m),
+                }
+            )
+    engine = open_cache(path)
+    try:
+        load_rows(
+            engine,
+            [("customer", people), ("conversation", talks), ("message", messages)],
+            progress,
+        )
+    finally:
+        engine.dispose()
+    return SeedReport(customers, len(messages))
 
 
 # --- gui.main_window ------------------------------------------------------------------

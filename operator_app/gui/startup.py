@@ -22,18 +22,21 @@ from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from sqlalchemy.engine import Engine
 
-# TODO(shell): import from operator_app.cache.db and operator_app.services.datadir /
-# demo_seed once those branches land; the stand-ins share their names and signatures.
-from operator_app.gui._standins import (
+from operator_app.cache.db import (
     CacheCorruptError,
     CacheError,
     CacheNotWritableError,
     CacheTooNewError,
-    DataDirError,
     ForeignCacheError,
-    cache_path,
     move_aside,
     open_cache,
+)
+
+# TODO(shell): import from operator_app.services.datadir / demo_seed once the demo
+# branch lands; the stand-ins share their names and signatures.
+from operator_app.gui._standins import (
+    DataDirError,
+    cache_path,
     prepare_data_dir,
     seed_demo_cache,
 )
@@ -78,10 +81,8 @@ def describe_cache_error(path: Path, exc: CacheError, *, demo: bool) -> Problem:
         )
     if isinstance(exc, CacheNotWritableError):
         return Problem(
-            "Cache is read-only",
-            f"operator-app cannot write to its cache file\n{path}\n\n{exc}\n\n"
-            "Fix the file's permissions, or start operator-app with another folder: "
-            "operator-app --data-dir PATH",
+            "Cannot write the cache",
+            f"{exc}\n\nOr start operator-app with another folder: operator-app --data-dir PATH",
         )
     if isinstance(exc, ForeignCacheError):
         return Problem(
@@ -94,8 +95,9 @@ def describe_cache_error(path: Path, exc: CacheError, *, demo: bool) -> Problem:
     if isinstance(exc, CacheCorruptError):
         return Problem(
             "Cache file is damaged",
-            f"The cache file\n{path}\ncannot be read: {exc}\n\nRebuild moves the damaged "
-            f"file aside — nothing is deleted — and creates a new cache. {refill}",
+            f"The cache file\n{path}\nis damaged or is not a database, so it cannot be "
+            "read.\n\nRebuild moves the damaged file aside — nothing is deleted — and "
+            f"creates a new cache. {refill}",
             can_rebuild=True,
         )
     return Problem("Cannot open the cache", f"The cache file\n{path}\ncannot be opened: {exc}")
@@ -162,7 +164,7 @@ class SeedWorker(QObject):
     complete, so a cancel, a crash or a full disk never leaves half a cache behind.
     """
 
-    progressed = Signal(str, int)  # stage, percent of that stage
+    progressed = Signal(str, int)  # stage, percent of that stage (-1: unknown)
     finished = Signal(object)  # SeedResult
 
     def __init__(self, job: SeedJob) -> None:
@@ -184,10 +186,11 @@ class SeedWorker(QObject):
         if self._thread is not None:
             self._thread.join(timeout)
 
-    def _progress(self, stage: str, done: int, total: int) -> None:
+    def _progress(self, stage: str, done: int, total: int | None) -> None:
         if self._cancel.is_set():
             raise _Cancelled
-        percent = 100 if total <= 0 else max(0, min(100, done * 100 // total))
+        # -1: this stage cannot say how far along it is.
+        percent = -1 if not total or total < 0 else max(0, min(100, done * 100 // total))
         # Signals cross threads through the event queue; send only visible changes.
         if (stage, percent) != self._last:
             self._last = (stage, percent)
@@ -255,14 +258,11 @@ class SeedProgressDialog(QProgressDialog):
     """Visible progress for the first demo run: stage, percent, Cancel."""
 
     STAGE_NAMES: ClassVar[dict[str, str]] = {
-        "customers": "Creating customers",
-        "products": "Creating products",
-        "orders": "Creating orders",
-        "conversations": "Creating conversations",
-        "messages": "Writing messages",
-        "index": "Building the search index",
-        "indexes": "Building the search index",
-        "surveys": "Creating surveys",
+        "generate": "Generating customers and their history",
+        "indexes": "Building indexes",
+        "checks": "Checking references",
+        "search": "Building the search index",
+        "statistics": "Gathering statistics",
     }
 
     def __init__(self, job: SeedJob, parent: QWidget | None = None) -> None:
@@ -282,13 +282,20 @@ class SeedProgressDialog(QProgressDialog):
         self.canceled.connect(self._cancel)
 
     def stage_text(self, stage: str) -> str:
-        return self.STAGE_NAMES.get(stage, stage.replace("_", " ").capitalize())
+        if stage in self.STAGE_NAMES:
+            return self.STAGE_NAMES[stage]
+        if stage.startswith("load "):  # the bulk loader's "load <entity>"
+            return "Writing " + stage.removeprefix("load ").replace("_", " ") + " rows"
+        return stage.replace("_", " ").capitalize()
 
     def _show_progress(self, stage: str, percent: int) -> None:
-        self.setLabelText(
-            f"Preparing the demo: {self.job.customers:,} customers, generated once.\n"
-            f"{self.stage_text(stage)} — {percent}%"
-        )
+        head = f"Preparing the demo: {self.job.customers:,} customers, generated once.\n"
+        if percent < 0:
+            self.setLabelText(f"{head}{self.stage_text(stage)}…")
+            self.setRange(0, 0)  # a busy bar: this stage has no count
+            return
+        self.setLabelText(f"{head}{self.stage_text(stage)} — {percent}%")
+        self.setRange(0, 100)
         self.setValue(percent)
 
     def _attach(self, worker: SeedWorker) -> None:
@@ -400,6 +407,7 @@ def prepare_cache(
             return open_cache(path)
         except CacheError as exc:
             problem = describe_cache_error(path, exc, demo=demo)
+            failure = exc
             if not problem.can_rebuild:
                 ui.show_error(problem)
                 return None
@@ -410,9 +418,9 @@ def prepare_cache(
                 return None
         rebuilt = True
         try:
-            move_aside(path)
-        except OSError as exc:
-            ui.show_error(Problem("Cannot move the cache aside", f"{path}: {exc}"))
+            move_aside(path, "foreign" if isinstance(failure, ForeignCacheError) else "corrupt")
+        except CacheError as move_error:
+            ui.show_error(Problem("Cannot move the cache aside", str(move_error)))
             return None
         if demo and not _seed(job, ui):
             return None

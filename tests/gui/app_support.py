@@ -14,9 +14,11 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushButton
 
-# TODO(shell): import from operator_app.services.datadir / demo_seed and
-# operator_app.cache.db once the demo and cache branches are merged.
-from operator_app.gui._standins import cache_path, demo_data_dir, seed_demo_cache
+from operator_app.cache import schema
+from operator_app.cache.db import open_cache
+
+# TODO(shell): import from operator_app.services.datadir / demo_seed once merged.
+from operator_app.gui._standins import cache_path, demo_data_dir, seed_demo_cache  # isort: skip
 
 # The offscreen platform cannot do these; Qt says so on every window it shows.
 OFFSCREEN_NOISE = pytest.mark.qt_log_ignore(
@@ -37,13 +39,15 @@ def seed_small_demo(data_dir: Path, customers: int = SMALL_DEMO) -> Path:
 
 def make_newer_cache(path: Path) -> None:
     """A cache file that claims a schema version from the future."""
-    # TODO(shell): use the cache branch's own version marker once merged.
-    from operator_app.gui._standins import open_cache
-
     open_cache(path).dispose()
     with sqlite3.connect(path) as raw:
-        raw.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+        raw.execute(
+            "UPDATE meta SET value = ? WHERE key = ?",
+            (str(schema.SCHEMA_VERSION + 1), schema.META_SCHEMA_VERSION),
+        )
     raw.close()
+    for side in ("-wal", "-shm"):
+        assert not Path(f"{path}{side}").exists()
 
 
 def make_foreign_sqlite(path: Path) -> None:
@@ -51,6 +55,15 @@ def make_foreign_sqlite(path: Path) -> None:
         raw.execute("CREATE TABLE recipes (name TEXT, minutes INTEGER)")
         raw.execute("INSERT INTO recipes VALUES ('borscht', 120)")
     raw.close()
+
+
+def untouched(before: dict[str, str], after: dict[str, str]) -> bool:
+    """Every file that was there is still there with the same bytes.
+
+    SQLite may add empty ``-wal``/``-shm`` files beside a WAL database it only read;
+    they carry no data and do not change the database.
+    """
+    return all(after.get(name) == digest for name, digest in before.items())
 
 
 def fingerprint(folder: Path) -> dict[str, str]:
