@@ -20,10 +20,10 @@ from typing import Any
 from sqlalchemy import Connection, Index, Table
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import InvalidRequestError, StatementError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import CreateIndex
 
-from operator_app.cache import fts
+from operator_app.cache import fts, rowpack
 from operator_app.cache.models import ENTITY_TABLES
 from operator_app.domain.phones import normalize_phone
 from operator_app.domain.text import name_key
@@ -100,36 +100,6 @@ def _prepare_customers(
     return prepared, phone_rows
 
 
-def _uniform(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Give every row the same keys, taking a missing value from the column's default."""
-    keys: set[str] = set().union(*rows)
-    uniform = []
-    for row in rows:
-        missing = keys - row.keys()
-        if missing:
-            filled = dict(row)
-            for key in missing:
-                default = _column_default(table, key)
-                if default is not _NO_DEFAULT:
-                    filled[key] = default
-            row = filled
-        uniform.append(row)
-    return uniform
-
-
-_NO_DEFAULT = object()
-
-
-def _column_default(table: Table, key: str) -> Any:
-    column = table.c[key]
-    default = column.default
-    if default is not None and getattr(default, "is_scalar", False):
-        return default.arg  # type: ignore[attr-defined]
-    if default is not None and getattr(default, "is_callable", False):
-        return default.arg(None)  # type: ignore[attr-defined]
-    return None if column.nullable else _NO_DEFAULT
-
-
 def _secondary_indexes(table: Table) -> list[Index]:
     return [index for index in table.indexes if not index.unique]
 
@@ -175,36 +145,32 @@ class _Loader:
         phone_rows: list[dict[str, Any]] = []
         if entity == "customer":
             rows, phone_rows = _prepare_customers(rows)
-        statement = table.insert()
-        if entity == "customer_phone":
-            statement = statement.prefix_with("OR IGNORE")
-        self._insert(entity, statement, rows)
+        self._insert(entity, table, rows, or_ignore=entity == "customer_phone")
         if phone_rows:
             phones = _table("customer_phone")
             if phones.name not in self.seen:
                 self.seen.add(phones.name)
                 if _is_empty(self.conn, phones):
                     self._drop_indexes(phones)
-            self._insert("customer_phone", phones.insert().prefix_with("OR IGNORE"), phone_rows)
+            self._insert("customer_phone", phones, phone_rows, or_ignore=True)
         if entity in _SEARCH_ENTITIES:
             self._note_changed(entity, rows)
         self.counts[entity] = self.counts.get(entity, 0) + len(rows)
         if self.progress:
             self.progress(f"load {entity}", self.counts[entity], None)
 
-    def _insert(self, entity: str, statement: Any, rows: list[dict[str, Any]]) -> None:
+    def _insert(
+        self, entity: str, table: Table, rows: list[dict[str, Any]], *, or_ignore: bool
+    ) -> None:
+        try:
+            sql, params = rowpack.pack(table, rows, self.conn.dialect, or_ignore=or_ignore)
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise BulkLoadError(f"{entity}: {exc}") from exc
         if not self.conn.in_transaction():
             self.conn.begin()
         try:
-            try:
-                self.conn.execute(statement, rows)
-            except StatementError as exc:
-                if not isinstance(exc.orig, InvalidRequestError):
-                    raise
-                # Rows with differing keys: SQLAlchemy checks every parameter set before
-                # executing any, so nothing was written; fill the gaps and try again.
-                self.conn.execute(statement, _uniform(statement.table, rows))
-        except StatementError as exc:
+            self.conn.exec_driver_sql(sql, params)
+        except DBAPIError as exc:
             raise BulkLoadError(f"{entity}: {exc.orig}") from exc
         self.pending += len(rows)
         if self.pending >= COMMIT_EVERY:
@@ -290,6 +256,8 @@ def load_rows(
             if progress:
                 progress("checks", 0, 1)
             _check_foreign_keys(conn)
+            if progress:
+                progress("checks", 1, 1)
         if loader.counts.keys() & _SEARCH_ENTITIES:
             with conn.begin():
                 if loader.changed_customers is None or _search_index_empty(conn):

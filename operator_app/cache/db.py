@@ -80,6 +80,10 @@ class CacheNotFoundError(CacheError):
     """``create=False`` and there is no cache file."""
 
 
+class CacheUpgradeError(CacheError):
+    """An upgrade step failed; the file stays at its last completed version."""
+
+
 # -- connections -----------------------------------------------------------------------
 
 
@@ -315,13 +319,34 @@ def _prepare(engine: Engine, *, new: bool) -> None:
     with engine.connect() as conn:
         version = schema.schema_version(conn)
     for step in schema.pending_upgrades(version):
-        with write_transaction(engine) as conn:
-            if schema.schema_version(conn) < step.version:  # another process may have run it
-                schema.apply_upgrade(conn, step)
+        try:
+            with write_transaction(engine) as conn:
+                if schema.schema_version(conn) < step.version:  # another process ran it?
+                    schema.apply_upgrade(conn, step)
+        except (DBAPIError, sqlite3.Error) as exc:
+            error = classify_database_error(exc, engine_path(engine))
+            if isinstance(error, CacheCorruptError):
+                raise _upgrade_failed(engine, step, exc) from exc
+            raise error from exc
+        except Exception as exc:
+            raise _upgrade_failed(engine, step, exc) from exc
     with write_transaction(engine) as conn:
         ensure_schema_objects(conn)
         if schema.get_meta(conn, schema.META_APP_VERSION) != __version__:
             schema.set_meta(conn, schema.META_APP_VERSION, __version__)
+
+
+def engine_path(engine: Engine) -> Path | None:
+    database = engine.url.database
+    return Path(database) if database else None
+
+
+def _upgrade_failed(engine: Engine, step: schema.Upgrade, exc: BaseException) -> CacheUpgradeError:
+    return CacheUpgradeError(
+        f"The local cache {engine_path(engine)} could not be upgraded to format {step.version} "
+        f"({step.description}: {exc}). It is unchanged; it can be rebuilt from the server.",
+        engine_path(engine),
+    )
 
 
 def ensure_schema_objects(conn: Connection) -> list[str]:

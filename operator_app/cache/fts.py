@@ -27,8 +27,8 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from operator_app.domain.phones import phone_search_keys, query_digits
-from operator_app.domain.text import words
+from operator_app.domain.phones import normalize_phone, phone_search_keys, query_digits
+from operator_app.domain.text import name_key, words
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -72,11 +72,15 @@ def _name_terms(text: str) -> tuple[str, ...]:
 
 
 def _identifier_terms(value: str) -> list[str]:
-    """An e-mail local part, an order or contract number: its words and all of them glued
-    together, so ``ORD-2024-001`` is found by ``2024``, by ``ord2024001`` and by digits."""
+    """An e-mail local part, an order or contract number: its words, all of them glued
+    together and its digits glued together, so ``ORD-2024-001`` is found by ``2024``,
+    ``ord2024001`` and ``2024001`` (what a digits-only search box query becomes)."""
     parts = [w[:MAX_TOKEN_CHARS] for w in words(value)]
     if len(parts) > 1:
         parts.append("".join(parts)[:MAX_TOKEN_CHARS])
+        digits = "".join(ch for ch in value if ch.isdecimal() and ch.isascii())
+        if digits and digits != parts[-1]:
+            parts.append(digits[:MAX_TOKEN_CHARS])
     return parts
 
 
@@ -172,11 +176,16 @@ def rebuild_search_index(conn: Connection, progress: Progress | None = None) -> 
     raw.execute(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}) VALUES ('rebuild')")
     raw.execute(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}) VALUES ('optimize')")
     raw.execute(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}, rank) VALUES ('hashsize', 1048576)")
+    if progress:
+        progress("search", done, total)
     return done
 
 
 def index_customers(conn: Connection, customer_ids: Iterable[uuid.UUID]) -> None:
-    """Bring the index up to date for these customers (changed, new or deleted)."""
+    """Bring everything search derives from these customers up to date: their
+    ``name_key``, their ``customer_phones`` rows and their search document. Call it in
+    the transaction that changed (added, edited, deleted) customers, their orders or
+    coverages."""
     raw = _raw(conn)
     for customer_id in dict.fromkeys(customer_ids):
         key = customer_id.bytes
@@ -192,7 +201,9 @@ def index_customers(conn: Connection, customer_ids: Iterable[uuid.UUID]) -> None
         if not current:
             if old is not None:
                 raw.execute(f"DELETE FROM {DOCS_TABLE} WHERE rowid = ?", (old[0],))
+            raw.execute("DELETE FROM customer_phones WHERE customer_id = ?", (key,))
             continue
+        _refresh_derived_columns(raw, current[0])
         _, terms = next(_documents(current))
         if old is None:
             rowid = raw.execute(
@@ -202,6 +213,29 @@ def index_customers(conn: Connection, customer_ids: Iterable[uuid.UUID]) -> None
             rowid = old[0]
             raw.execute(f"UPDATE {DOCS_TABLE} SET terms = ? WHERE rowid = ?", (terms, rowid))
         raw.execute(f"INSERT INTO {SEARCH_TABLE}(rowid, terms) VALUES (?, ?)", (rowid, terms))
+
+
+def _refresh_derived_columns(raw: sqlite3.Connection, row: tuple[Any, ...]) -> None:
+    key, last, first, middle, phones = row[0], row[1], row[2], row[3], row[4]
+    wanted_key = name_key(last or "", first or "", middle or "")
+    raw.execute(
+        "UPDATE customers SET name_key = ? WHERE id = ? AND name_key IS NOT ?",
+        (wanted_key, key, wanted_key),
+    )
+    wanted = set()
+    for phone in _json_list(phones):
+        parsed = normalize_phone(str(phone))
+        if parsed is not None:
+            wanted.add(parsed.e164)
+    present = {
+        r[0] for r in raw.execute("SELECT e164 FROM customer_phones WHERE customer_id = ?", (key,))
+    }
+    for e164 in present - wanted:
+        raw.execute("DELETE FROM customer_phones WHERE e164 = ? AND customer_id = ?", (e164, key))
+    for e164 in sorted(wanted - present):
+        raw.execute(
+            "INSERT OR IGNORE INTO customer_phones(e164, customer_id) VALUES (?, ?)", (e164, key)
+        )
 
 
 # -- queries ---------------------------------------------------------------------------

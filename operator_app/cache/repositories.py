@@ -8,10 +8,12 @@ repeats their ``WHERE`` clause word for word, hence the shared ``_OPEN``/``_WAIT
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
@@ -54,6 +56,14 @@ def _raw(conn: Connection) -> sqlite3.Connection:
     return driver
 
 
+@contextlib.contextmanager
+def _reading(engine: Engine) -> Iterator[Connection]:
+    """One read transaction, so the statements of one answer see one snapshot even while
+    the sync thread commits."""
+    with engine.connect() as conn, conn.begin():
+        yield conn
+
+
 def _dicts(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
     cursor = _raw(conn).execute(sql, tuple(params))
     names = [d[0] for d in cursor.description]
@@ -67,17 +77,17 @@ class CustomerRepository:
     def search(self, query: str, limit: int = 50) -> list[CustomerSummary]:
         """Customers matching any fragment of name, phone (any format), e-mail, order or
         contract number. Safe for any input; an empty/blank query returns []."""
-        with self.engine.connect() as conn:
+        with _reading(self.engine) as conn:
             return search_customers(conn, query, limit)
 
     def find_by_phone(self, raw_phone: str) -> list[CustomerSummary]:
         """Exact phone lookup for screen pop (any format → E.164 → customers)."""
-        with self.engine.connect() as conn:
+        with _reading(self.engine) as conn:
             return customers_by_phone(conn, raw_phone)
 
     def get_card(self, customer_id: uuid.UUID) -> CustomerCard | None:
         key = customer_id.bytes
-        with self.engine.connect() as conn:
+        with _reading(self.engine) as conn:
             rows = _dicts(conn, "SELECT * FROM customers WHERE id = ?", (key,))
             if not rows:
                 return None
@@ -265,12 +275,16 @@ class WorklistRepository:
     def hanging(self, now: datetime, limit: int = 100) -> list[WorklistItem]:
         """Customer waiting: last inbound after last outbound and older than the channel SLA."""
         now_micros = to_micros(now)
-        params: list[Any] = []
-        for channel in Channel:
-            params += [channel.value, now_micros - _sla_micros(channel), limit]
-        params += [now_micros - _sla_micros(Channel.OTHER), limit, limit]
-        with self.engine.connect() as conn:
-            rows = _raw(conn).execute(HANGING_SQL, params).fetchall()
+        with _reading(self.engine) as conn:
+            raw = _raw(conn)
+            channels = [row[0] for row in raw.execute(_WAITING_CHANNELS_SQL)]
+            if not channels:
+                return []
+            params: list[Any] = []
+            for channel in channels:
+                sla = _sla_micros(mapping.as_enum(Channel, channel, Channel.OTHER))
+                params += [channel, now_micros - sla, limit]
+            rows = raw.execute(_hanging_sql(len(channels)), (*params, limit)).fetchall()
         return [_worklist_item(row, overdue=True) for row in rows]
 
 
@@ -284,28 +298,36 @@ _WORKLIST_SELECT = (
     "v.channel, v.status, v.topic"
 )
 
-# Per channel: the waiting conversations (partial index) whose last inbound message is
-# older than that channel's SLA, longest-waiting first; channels this version does not
-# know use the "other" SLA.
-_KNOWN_CHANNELS = ", ".join(f"'{c.value}'" for c in Channel)
-HANGING_SQL = (
-    " UNION ALL ".join(
-        [
-            f"SELECT * FROM ({_WORKLIST_SELECT}, v.last_inbound_at AS since "
-            "FROM conversations v JOIN customers c ON c.id = v.customer_id "
-            f"WHERE v.channel = ? AND {_WAITING} AND v.last_inbound_at < ? "
-            "ORDER BY v.last_inbound_at LIMIT ?)"
-        ]
-        * len(Channel)
-        + [
-            f"SELECT * FROM ({_WORKLIST_SELECT}, v.last_inbound_at AS since "
-            "FROM conversations v JOIN customers c ON c.id = v.customer_id "
-            f"WHERE v.channel NOT IN ({_KNOWN_CHANNELS}) AND {_WAITING} "
-            "AND v.last_inbound_at < ? ORDER BY v.last_inbound_at LIMIT ?)"
-        ]
+# The channels that have waiting conversations, read off the partial index a step at a
+# time (a handful of seeks) rather than by scanning it.
+_WAITING_CHANNELS_SQL = f"""
+    WITH RECURSIVE waiting(channel) AS (
+        SELECT (SELECT min(v.channel) FROM conversations v WHERE {_WAITING})
+        UNION ALL
+        SELECT (SELECT min(v.channel) FROM conversations v
+                 WHERE {_WAITING} AND v.channel > waiting.channel)
+        FROM waiting WHERE waiting.channel IS NOT NULL
     )
-    + " ORDER BY since LIMIT ?"
-)
+    SELECT channel FROM waiting WHERE channel IS NOT NULL
+"""
+
+
+@lru_cache(maxsize=32)
+def _hanging_sql(channels: int) -> str:
+    """Per channel, the longest-waiting conversations past that channel's SLA, read from
+    the partial index alone; only the overall first ``limit`` are then joined to their
+    rows and customers."""
+    per_channel = (
+        "SELECT * FROM (SELECT v.rowid AS r, v.last_inbound_at AS since FROM conversations v "
+        f"WHERE v.channel = ? AND {_WAITING} AND v.last_inbound_at < ? "
+        "ORDER BY v.last_inbound_at LIMIT ?)"
+    )
+    union = " UNION ALL ".join([per_channel] * channels)
+    return (
+        f"{_WORKLIST_SELECT}, w.since FROM ({union} ORDER BY since LIMIT ?) w "
+        "JOIN conversations v ON v.rowid = w.r JOIN customers c ON c.id = v.customer_id "
+        "ORDER BY w.since"
+    )
 
 
 def _worklist_item(row: tuple[Any, ...], *, overdue: bool) -> WorklistItem:

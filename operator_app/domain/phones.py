@@ -9,6 +9,7 @@ are kept apart from the number.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import phonenumbers
@@ -57,6 +58,10 @@ def normalize_phone(raw: str, region: str = DEFAULT_REGION) -> PhoneNumber | Non
         return None
     if not phonenumbers.is_possible_number(parsed):
         return None
+    # The +7 zone (Russia, Kazakhstan) has 10-digit national numbers only; the library's
+    # length check lets much longer digit runs through.
+    if parsed.country_code == 7 and len(str(parsed.national_number)) != 10:
+        return None
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     return PhoneNumber(e164=e164, extension=extension)
 
@@ -73,12 +78,17 @@ def phone_search_keys(e164: str) -> list[str]:
     return keys
 
 
+_QUERY_NUMBER = re.compile(r"[\d\s+()\-.]+")
+
+
 def query_digits(text: str) -> str | None:
-    """The digits of a query that looks like a phone number (or a number), else None."""
+    """The ASCII digits of a query that looks like a phone number (or a number), else None.
+
+    Any decimal digits count (full-width ones come from some input methods)."""
     stripped = text.strip()
-    if not stripped or not re.fullmatch(r"[\d\s+()\-.]+", stripped):
+    if not stripped or not _QUERY_NUMBER.fullmatch(stripped):
         return None
-    digits = re.sub(r"\D", "", stripped)
+    digits = "".join(str(unicodedata.decimal(ch)) for ch in stripped if ch.isdecimal())
     return digits or None
 
 
