@@ -27,9 +27,6 @@ from operator_app import APP_NAME, ORG_NAME, __version__
 from operator_app.gui._standins import (  # TODO(shell): real modules once merged
     MainWindow,
     apply_theme,
-    cache_path,
-    default_data_dir,
-    demo_data_dir,
 )
 from operator_app.gui.context import AppContext
 from operator_app.gui.single_instance import (
@@ -42,6 +39,7 @@ from operator_app.gui.single_instance import (
     server_name,
 )
 from operator_app.gui.startup import ConsoleUI, DialogUI, prepare_cache
+from operator_app.services.datadir import cache_path, default_data_dir, demo_data_dir
 from operator_app.services.showcase import cache_has_customers, pick_showcase_customer
 
 # Set to 1 to print one line and exit as soon as the window is first painted

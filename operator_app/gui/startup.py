@@ -9,8 +9,6 @@ loop of crashes. The decisions live in :func:`prepare_cache`; how they reach the
 from __future__ import annotations
 
 import enum
-import os
-import sqlite3
 import sys
 import threading
 from collections.abc import Callable
@@ -31,17 +29,9 @@ from operator_app.cache.db import (
     move_aside,
     open_cache,
 )
+from operator_app.services.datadir import DataDirError, cache_path, prepare_data_dir
+from operator_app.services.demo_seed import DEMO_CUSTOMERS, seed_demo_cache
 
-# TODO(shell): import from operator_app.services.datadir / demo_seed once the demo
-# branch lands; the stand-ins share their names and signatures.
-from operator_app.gui._standins import (
-    DataDirError,
-    cache_path,
-    prepare_data_dir,
-    seed_demo_cache,
-)
-
-DEMO_CUSTOMERS = 20_000
 DEMO_SEED = 42
 DEMO_MESSAGES_PER_CUSTOMER = 10
 APP_TITLE = "operator-app"
@@ -59,7 +49,7 @@ class Problem:
 def describe_data_dir_error(data_dir: Path, exc: DataDirError) -> Problem:
     return Problem(
         "Cannot use the data folder",
-        f"operator-app keeps its local cache in\n{data_dir}\n\nbut cannot write there: {exc}\n\n"
+        f"operator-app keeps its local cache in a data folder. {exc}\n\n"
         "Fix the folder's permissions or start operator-app with another folder: "
         "operator-app --data-dir PATH",
     )
@@ -138,29 +128,10 @@ class _Cancelled(Exception):
     """Raised inside the seeder's progress callback to stop it."""
 
 
-def _side_files(path: Path) -> list[Path]:
-    return [Path(str(path) + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
-
-
-def _remove_with_side_files(path: Path) -> None:
-    for side in _side_files(path):
-        side.unlink(missing_ok=True)
-
-
-def _finish_into_place(partial: Path, final: Path) -> None:
-    """Fold the write-ahead log into the file, then rename it into place atomically."""
-    with sqlite3.connect(partial) as raw:
-        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    raw.close()
-    for suffix in ("-wal", "-shm"):
-        Path(str(partial) + suffix).unlink(missing_ok=True)
-    os.replace(partial, final)
-
-
 class SeedWorker(QObject):
     """Builds the demo cache in a worker thread; the GUI only hears signals.
 
-    The cache is built under a temporary name and renamed into place only when
+    ``seed_demo_cache`` writes a temporary file and renames it into place only when
     complete, so a cancel, a crash or a full disk never leaves half a cache behind.
     """
 
@@ -198,20 +169,15 @@ class SeedWorker(QObject):
 
     def _run(self) -> None:
         job = self.job
-        partial = job.path.with_name(job.path.name + ".partial")
         result = SeedResult(SeedOutcome.DONE)
         try:
-            _remove_with_side_files(partial)
             seed_demo_cache(
-                partial,
+                job.path,
                 job.customers,
                 seed=job.seed,
                 messages_per_customer=job.messages_per_customer,
                 progress=self._progress,
             )
-            if self._cancel.is_set():
-                raise _Cancelled
-            _finish_into_place(partial, job.path)
         except _Cancelled:
             result = SeedResult(SeedOutcome.CANCELLED)
         except Exception as exc:  # any failure becomes a message, not a dead thread
@@ -220,8 +186,6 @@ class SeedWorker(QObject):
             else:
                 result = SeedResult(SeedOutcome.FAILED, f"{type(exc).__name__}: {exc}")
         finally:
-            if result.outcome is not SeedOutcome.DONE:
-                _remove_with_side_files(partial)
             self.result = result
         self.finished.emit(result)
 
@@ -258,7 +222,7 @@ class SeedProgressDialog(QProgressDialog):
     """Visible progress for the first demo run: stage, percent, Cancel."""
 
     STAGE_NAMES: ClassVar[dict[str, str]] = {
-        "generate": "Generating customers and their history",
+        "customers": "Generating customers and their history",
         "indexes": "Building indexes",
         "checks": "Checking references",
         "search": "Building the search index",

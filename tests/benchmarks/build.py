@@ -25,6 +25,7 @@ from typing import Any
 from operator_app.cache import schema
 from operator_app.cache.bulk import load_rows
 from operator_app.cache.db import open_cache
+from operator_app.services.demo_seed import seed_demo_cache
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE_ROOT = ROOT / ".bench-cache"
@@ -98,14 +99,6 @@ class BuildStats:
         return self.rows / self.seconds if self.seconds else 0.0
 
 
-def _seeder() -> Any:
-    try:
-        from operator_app.services.demo_seed import seed_demo_cache
-    except ImportError:  # TODO(shell): drop once the demo branch is merged
-        from operator_app.gui._standins import seed_demo_cache
-    return seed_demo_cache
-
-
 class _Reporter:
     """Prints the seeder's progress every few seconds, on one line per stage."""
 
@@ -133,7 +126,7 @@ def ensure_bench_cache(config: BenchConfig) -> BuildStats:
     path = partial / CACHE_NAME
     print(f"Building the benchmark cache once ({config.describe()})…", file=sys.stderr)
     started = time.perf_counter()
-    report = _seeder()(
+    report = seed_demo_cache(
         path,
         config.customers,
         seed=config.seed,

@@ -16,9 +16,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushB
 
 from operator_app.cache import schema
 from operator_app.cache.db import open_cache
-
-# TODO(shell): import from operator_app.services.datadir / demo_seed once merged.
-from operator_app.gui._standins import cache_path, demo_data_dir, seed_demo_cache  # isort: skip
+from operator_app.services.datadir import cache_path, demo_data_dir
+from operator_app.services.demo_seed import seed_demo_cache
 
 # The offscreen platform cannot do these; Qt says so on every window it shows.
 OFFSCREEN_NOISE = pytest.mark.qt_log_ignore(

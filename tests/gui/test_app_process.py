@@ -14,6 +14,7 @@ from PySide6.QtGui import QImage
 
 from operator_app.gui.app import EXIT_WHEN_SHOWN_ENV, SHOWN_LINE
 from operator_app.gui.single_instance import DeliveryError, Request, send_request, server_name
+from operator_app.services.datadir import cache_path, demo_data_dir
 from tests.gui.app_support import (
     app_command,
     app_env,
@@ -23,9 +24,6 @@ from tests.gui.app_support import (
     seed_small_demo,
     untouched,
 )
-
-# TODO(shell): from operator_app.services.datadir once the demo branch is merged.
-from operator_app.gui._standins import cache_path, demo_data_dir  # isort: skip
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

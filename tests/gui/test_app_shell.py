@@ -14,11 +14,9 @@ from operator_app.cache.db import open_cache
 from operator_app.gui.app import EMPTY_HINT, Shell
 from operator_app.gui.context import AppContext
 from operator_app.gui.single_instance import InstanceServer, Request, server_name
+from operator_app.services.datadir import cache_path
 from tests.gui.app_support import OFFSCREEN_NOISE
 from tests.gui.test_app_single_instance import send_from_another_process
-
-# TODO(shell): from operator_app.services.datadir once the demo branch is merged.
-from operator_app.gui._standins import cache_path  # isort: skip
 
 pytestmark = OFFSCREEN_NOISE
 

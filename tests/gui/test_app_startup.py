@@ -20,6 +20,7 @@ from operator_app.gui.startup import (
     SeedProgressDialog,
     prepare_cache,
 )
+from operator_app.services.datadir import cache_path
 from operator_app.services.showcase import cache_has_customers
 from tests.gui.app_support import (
     OFFSCREEN_NOISE,
@@ -31,9 +32,6 @@ from tests.gui.app_support import (
     untouched,
     when_progress_dialog,
 )
-
-# TODO(shell): from operator_app.services.datadir once the demo branch is merged.
-from operator_app.gui._standins import cache_path  # isort: skip
 
 SMALL = 300
 pytestmark = OFFSCREEN_NOISE
