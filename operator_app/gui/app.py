@@ -14,7 +14,6 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
@@ -56,18 +55,40 @@ EMPTY_HINT = (
 
 def run_gui(args: argparse.Namespace) -> int:
     headless = args.screenshot is not None
-    display_problem = _check_display(headless)
-    if display_problem:
-        print(f"operator-app: {display_problem}", file=sys.stderr)
-        return 1
     request = Request.pop(args.uri) if getattr(args, "command", None) == "pop" else None
     data_dir = resolve_data_dir(args.data_dir, demo=bool(args.demo))
-    app = _application()
-    apply_theme(app, args.theme or "system")
-    # TODO(shell): install the translator for args.lang once gui i18n lands.
-    with _quit_on_signals(app) as signals:
-        code = _run(app, args, data_dir, request, signals)
-    return 0 if signals.received else code
+    _set_identity()
+    lock: InstanceLock | None = None
+    name = server_name(data_dir)
+    if not headless:  # a screenshot run is a batch job: it neither serves nor forwards
+        lock = InstanceLock(name)
+        # Handing over needs no display and no QApplication: a PBX script may call us.
+        handed_over = claim_or_forward(lock, name, request or Request.activate())
+        if handed_over is not None:
+            return handed_over
+    try:
+        display_problem = _check_display(headless)
+        if display_problem:
+            print(f"operator-app: {display_problem}", file=sys.stderr)
+            return 1
+        app = _application()
+        apply_theme(app, args.theme or "system")
+        # TODO(shell): install the translator for args.lang once gui i18n lands.
+        with _quit_on_signals(app) as signals:
+            server = None if headless else _serve(name)
+            code = _run(app, args, data_dir, request, signals, server)
+        return 0 if signals.received else code
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _serve(name: str) -> InstanceServer | None:
+    server = InstanceServer(name)
+    if server.listen():
+        return server
+    print(f"operator-app: pop from other programs is off: {server.error_text()}", file=sys.stderr)
+    return None
 
 
 def _run(
@@ -76,23 +97,9 @@ def _run(
     data_dir: Path,
     request: Request | None,
     signals: _quit_on_signals,
+    server: InstanceServer | None,
 ) -> int:
     headless = args.screenshot is not None
-    lock: InstanceLock | None = None
-    server: InstanceServer | None = None
-    if not headless:  # a screenshot run is a batch job: it neither serves nor forwards
-        name = server_name(data_dir)
-        lock = InstanceLock(name)
-        if not lock.try_acquire():
-            return forward_to_running(
-                name, request or Request.activate(), give_up=lambda: signals.received
-            )
-        server = InstanceServer(name)
-        if not server.listen():
-            print(
-                f"operator-app: pop from other programs is off: {server.error_text()}",
-                file=sys.stderr,
-            )
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     shell = Shell(app, request=request, screenshot=args.screenshot)
@@ -119,8 +126,6 @@ def _run(
         shell.close()
         if server is not None:
             server.close()
-        if lock is not None:
-            lock.release()
         if engine is not None:
             engine.dispose()
         asyncio.set_event_loop(None)
@@ -133,12 +138,11 @@ def resolve_data_dir(data_dir: Path | None, *, demo: bool) -> Path:
     return demo_data_dir(base) if demo else base
 
 
-def forward_to_running(
-    name: str, request: Request, give_up: Callable[[], bool] = lambda: False
-) -> int:
-    """Hand the request to the window already serving this data folder."""
+def claim_or_forward(lock: InstanceLock, name: str, request: Request) -> int | None:
+    """``None`` when this process now owns the data folder; otherwise the request went
+    to the window that does, and the exit code for this process."""
     deadline = time.monotonic() + FORWARD_PATIENCE_S
-    while True:
+    while not lock.try_acquire():
         try:
             send_request(name, request)
             return 0
@@ -146,9 +150,7 @@ def forward_to_running(
             print(f"operator-app: the running window refused: {exc}", file=sys.stderr)
             return 1
         except DeliveryError as exc:
-            # It may still be starting (opening or seeding its cache): give it a moment.
-            if give_up():
-                return 1
+            # Still starting (opening or seeding its cache), or just quitting: wait a bit.
             if time.monotonic() > deadline:
                 print(
                     "operator-app: another operator-app window is running for this data "
@@ -157,6 +159,7 @@ def forward_to_running(
                 )
                 return 1
             time.sleep(0.25)
+    return None
 
 
 class Shell(QObject):
@@ -278,11 +281,15 @@ class Shell(QObject):
         self.app.exit(0)
 
 
-def _application() -> QApplication:
+def _set_identity() -> None:
+    # Static: also names the lock file's owner before any application object exists.
     QApplication.setOrganizationName(ORG_NAME)
     QApplication.setApplicationName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
     QApplication.setDesktopFileName(APP_NAME)
+
+
+def _application() -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing

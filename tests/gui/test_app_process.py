@@ -173,6 +173,18 @@ def test_pop_reaches_the_running_window_and_survives_its_crash(
         wait_until_serving(name, first)
         popped = run_app("pop", "tel:+79123456789", "--data-dir", str(tmp_path), timeout=60)
         assert popped.returncode == 0, popped.stderr
+        # A PBX hook may run without any display: handing over must not need one.
+        headless_env = {
+            k: v for k, v in app_env().items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")
+        }
+        from_a_script = subprocess.run(
+            app_command("pop", "89123456789", "--data-dir", str(tmp_path)),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=headless_env,
+        )
+        assert from_a_script.returncode == 0, from_a_script.stderr
         again = run_app("--data-dir", str(tmp_path), timeout=60)
         assert again.returncode == 0, again.stderr  # handed over, did not open a second window
         other_folder = run_app(
