@@ -258,7 +258,7 @@ class SeedProgressDialog(QProgressDialog):
             self.setLabelText(f"{head}{self.stage_text(stage)}…")
             self.setRange(0, 0)  # a busy bar: this stage has no count
             return
-        self.setLabelText(f"{head}{self.stage_text(stage)} — {percent}%")
+        self.setLabelText(f"{head}{self.stage_text(stage)}…")  # the bar shows the percent
         self.setRange(0, 100)
         self.setValue(percent)
 

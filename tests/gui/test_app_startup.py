@@ -52,7 +52,7 @@ def test_first_demo_run_seeds_behind_a_progress_dialog(tmp_path: Path, qtbot: Qt
     result = dialog.run()
     assert result.outcome is SeedOutcome.DONE, result.error
     assert dialog.value() == 100
-    assert "100%" in dialog.labelText()
+    assert dialog.stage_text("statistics") in dialog.labelText()
     assert job.path.exists()
     assert leftovers(tmp_path) == []
 
