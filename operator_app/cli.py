@@ -145,9 +145,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+CALL_SCHEMES = ("tel:", "callto:", "sip:")
+
+
+def _as_pop(argv: list[str]) -> list[str]:
+    """``operator-app tel:+7…`` means ``operator-app pop tel:+7…``: the form desktops use
+    when the app is the handler of tel:, callto: and sip: links."""
+    if any(arg in ("pop", "demo-data") for arg in argv):
+        return argv
+    for index, arg in enumerate(argv):
+        if arg.lower().startswith(CALL_SCHEMES):
+            return [*argv[:index], "pop", *argv[index:]]
+    return argv
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(_as_pop(list(sys.argv[1:] if argv is None else argv)))
     try:
         if args.command == "demo-data":
             from operator_app.services.demo_seed import run_demo_data_command

@@ -157,3 +157,28 @@ def test_headless_command_does_not_load_qt(tmp_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.stdout.strip().splitlines()[-1] == "exit 0 qt []", result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "uri"),
+    [
+        (["tel:+79123456789"], "tel:+79123456789"),
+        (["--demo", "callto:89123456789"], "callto:89123456789"),
+        (["SIP:+79123456789@pbx.example", "--theme", "dark"], "SIP:+79123456789@pbx.example"),
+    ],
+)
+def test_a_bare_call_link_is_a_pop(
+    argv: list[str], uri: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Desktops hand a clicked tel:/callto:/sip: link to the app as its only argument."""
+    seen: list[object] = []
+
+    def record(args: object) -> int:
+        seen.append(args)
+        return 0
+
+    monkeypatch.setattr("operator_app.gui.app.run_gui", record)
+    assert main(argv) == 0
+    (args,) = seen
+    assert getattr(args, "command", None) == "pop"
+    assert getattr(args, "uri", None) == uri
