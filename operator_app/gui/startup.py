@@ -30,8 +30,11 @@ from operator_app.cache.db import (
     open_cache,
 )
 from operator_app.services.datadir import DataDirError, cache_path, prepare_data_dir
-from operator_app.services.demo_seed import DEMO_CUSTOMERS, seed_demo_cache
 
+# As services.demo_seed.DEMO_CUSTOMERS (a test keeps them equal); not imported from
+# there because that module pulls in the demo generator and Faker, which an ordinary
+# start does not need.
+DEMO_CUSTOMERS = 20_000
 DEMO_SEED = 42
 DEMO_MESSAGES_PER_CUSTOMER = 10
 APP_TITLE = "operator-app"
@@ -126,6 +129,13 @@ class StartupUI(Protocol):
 
 class _Cancelled(Exception):
     """Raised inside the seeder's progress callback to stop it."""
+
+
+def seed_demo_cache(path: Path, customers: int, **options: Any) -> object:
+    """``services.demo_seed.seed_demo_cache``, imported only when a demo is built."""
+    from operator_app.services import demo_seed
+
+    return demo_seed.seed_demo_cache(path, customers, **options)
 
 
 class SeedWorker(QObject):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -185,3 +187,19 @@ def test_cache_from_a_newer_version_is_refused_and_left_byte_identical(
     assert "newer version" in message
     assert "has not been changed" in message
     assert untouched(before, fingerprint(tmp_path))
+
+
+def test_first_run_builds_the_same_demo_as_the_command_line() -> None:
+    from operator_app.services import demo_seed
+
+    assert startup.DEMO_CUSTOMERS == demo_seed.DEMO_CUSTOMERS
+
+
+def test_ordinary_start_does_not_load_the_demo_generator() -> None:
+    probe = (
+        "import sys\n"
+        "import operator_app.gui.app\n"
+        "print(sorted(m for m in ('faker', 'operator_app.demo') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr
