@@ -1,0 +1,66 @@
+"""The FastAPI application: routes under ``/api/v1``, OpenAPI at ``/openapi.json``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from operator_app import __version__
+from operator_app.server.context import ServerContext
+from operator_app.server.db import Database
+from operator_app.server.errors import install_error_handlers
+from operator_app.server.events import EventHub
+from operator_app.server.middleware import ApiVersionHeader, BodySizeLimit, CrashToProblem
+from operator_app.server.ratelimit import LoginRateLimiter
+from operator_app.server.routes import auth, customers, events, meta, sync
+from operator_app.server.settings import API_PREFIX, ServerSettings
+
+DESCRIPTION = """Reference server of operator-app.
+
+Authenticate with `POST /api/v1/auth/login`, then send `Authorization: Bearer <token>`.
+Errors are RFC 9457 problem+json documents whose `type` is a stable
+`urn:operator-app:problem:<slug>`. Every response carries `X-API-Version`.
+"""
+
+
+def create_app(db: Database, settings: ServerSettings | None = None) -> FastAPI:
+    """The app for ``db``. The caller owns ``db`` (and disposes of it after serving)."""
+    settings = settings or ServerSettings()
+    context = ServerContext(
+        db=db,
+        settings=settings,
+        hub=EventHub(settings.event_ring_size),
+        login_limiter=LoginRateLimiter(
+            allowed=settings.login_failures_allowed,
+            window=settings.login_failure_window,
+            clock=settings.clock,
+        ),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        context.hub.attach(asyncio.get_running_loop())
+        yield
+        context.hub.close()
+
+    app = FastAPI(
+        title="operator-app server",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.context = context
+    install_error_handlers(app)
+    for module in (meta, auth, sync, events, customers):
+        app.include_router(module.router, prefix=API_PREFIX)
+    # Added innermost first: the version header also marks 413 and 500 answers.
+    app.add_middleware(CrashToProblem)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ApiVersionHeader)
+    return app

@@ -1,0 +1,76 @@
+"""Who may call what: bearer-token authentication and role checks as FastAPI dependencies.
+
+Every route states its audience with one of these, so the role check is on the server
+for every endpoint (the authorization matrix test walks the OpenAPI document to keep
+it that way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from operator_app.domain.enums import Role
+from operator_app.server.context import Context
+from operator_app.server.errors import ApiProblem
+from operator_app.server.security import (
+    SCOPE_TELEPHONY,
+    SCOPE_USER,
+    Principal,
+    TokenRejected,
+    resolve_token,
+)
+
+_bearer = HTTPBearer(auto_error=False, description="Token from POST /api/v1/auth/login")
+_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="operator-app"'}
+
+ALL_ROLES = frozenset(Role)
+STAFF = frozenset({Role.SUPERVISOR, Role.ADMIN})
+ADMINS = frozenset({Role.ADMIN})
+
+
+def authenticate(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    context: Context,
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise ApiProblem(
+            401, "Sign in first: send Authorization: Bearer <token>.", headers=_CHALLENGE
+        )
+    token = credentials.credentials.strip()
+    if not token or len(token) > 200:
+        raise ApiProblem(401, "The access token is not valid; sign in again.", headers=_CHALLENGE)
+    try:
+        with context.db.reading() as session:
+            return resolve_token(session, token, now=context.now())
+    except TokenRejected as rejected:
+        raise ApiProblem(401, rejected.detail, slug=rejected.slug, headers=_CHALLENGE) from None
+
+
+def require_roles(roles: frozenset[Role]) -> Callable[..., Principal]:
+    """A dependency admitting signed-in users whose role is in ``roles``."""
+    allowed = ", ".join(sorted(role.value for role in roles))
+
+    def dependency(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+        if principal.scope != SCOPE_USER or principal.role not in roles:
+            raise ApiProblem(403, f"This needs one of these roles: {allowed}.")
+        return principal
+
+    return dependency
+
+
+def require_telephony(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+    """PBX/CTI integration tokens, or an admin (for set-up and testing)."""
+    if principal.scope == SCOPE_TELEPHONY:
+        return principal
+    if principal.scope == SCOPE_USER and principal.role == Role.ADMIN:
+        return principal
+    raise ApiProblem(403, "Only the telephony integration token or an admin may report contacts.")
+
+
+any_user = require_roles(ALL_ROLES)
+AnyUser = Annotated[Principal, Depends(any_user)]
+Telephony = Annotated[Principal, Depends(require_telephony)]

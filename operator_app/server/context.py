@@ -1,0 +1,33 @@
+"""What every request handler needs, held once per app: database, settings, hub, limiter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from operator_app.server.db import Database
+from operator_app.server.events import EventHub
+from operator_app.server.ratelimit import LoginRateLimiter
+from operator_app.server.settings import ServerSettings
+
+
+@dataclass(frozen=True, slots=True)
+class ServerContext:
+    db: Database
+    settings: ServerSettings
+    hub: EventHub
+    login_limiter: LoginRateLimiter
+
+    def now(self) -> datetime:
+        return self.settings.clock()
+
+
+def get_context(request: Request) -> ServerContext:
+    context: ServerContext = request.app.state.context
+    return context
+
+
+Context = Annotated[ServerContext, Depends(get_context)]

@@ -1,0 +1,1 @@
+"""Alembic migrations of the server schema (packaged; run by ``operator-app-server init``)."""

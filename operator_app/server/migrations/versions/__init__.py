@@ -1,0 +1,1 @@
+"""Migration steps, oldest first."""

@@ -1,0 +1,157 @@
+"""Server-sent events (hints for clients) and the telephony hook that produces screen pops."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import select
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from operator_app.domain.phones import normalize_phone
+from operator_app.server.auth import AnyUser, Telephony
+from operator_app.server.changelog import latest_seq
+from operator_app.server.context import Context, ServerContext
+from operator_app.server.errors import ApiProblem
+from operator_app.server.events import HubEvent, Subscription
+from operator_app.server.models import CustomerPhone, User
+from operator_app.server.routes import AUTHENTICATED, problems
+from operator_app.server.schemas import IncomingContact, IncomingContactAccepted
+from operator_app.server.serialize import dumps, json_datetime
+
+router = APIRouter(tags=["events"])
+
+
+def _sse(event: HubEvent) -> ServerSentEvent:
+    return ServerSentEvent(data=dumps(event.data), event=event.kind, id=event.id)
+
+
+def _latest_seq(context: ServerContext) -> int:
+    with context.db.reading() as session:
+        return latest_seq(session)
+
+
+async def _stream(
+    context: ServerContext, subscription: Subscription, last_event_id: str | None
+) -> AsyncIterator[ServerSentEvent]:
+    hub = context.hub
+    try:
+        replay = hub.replay(last_event_id, subscription.username)
+        if replay.stale or not last_event_id:
+            # Missed hints cannot be replayed: say where the feed is; the client pulls.
+            seq = await run_in_threadpool(_latest_seq, context)
+            yield ServerSentEvent(data=dumps({"seq": seq, "resync": replay.stale}), event="change")
+        sent = 0
+        for event in replay.events:
+            sent = event.number
+            yield _sse(event)
+        while True:
+            queued = await subscription.queue.get()
+            if queued is None:
+                return
+            if subscription.overflowed:
+                subscription.overflowed = False
+                seq = await run_in_threadpool(_latest_seq, context)
+                yield ServerSentEvent(data=dumps({"seq": seq, "resync": True}), event="change")
+            if queued.number > sent:  # replayed already when it raced the subscription
+                sent = queued.number
+                yield _sse(queued)
+    finally:
+        hub.unsubscribe(subscription)
+
+
+@router.get(
+    "/events",
+    response_class=EventSourceResponse,
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "Event stream"},
+        **problems(*AUTHENTICATED),
+    },
+    summary="Server-sent events: `change` (new seq in the feed), `incoming_contact`",
+    description="Hints only; the change feed is the truth. Resume with `Last-Event-ID`; "
+    "if the server no longer holds the missed events (or restarted) the stream opens with "
+    "a `change` event carrying `resync: true`. Comment lines are heartbeats.",
+)
+async def events(
+    principal: AnyUser,
+    context: Context,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=100)] = None,
+) -> EventSourceResponse:
+    settings = context.settings
+    # Subscribed before the response starts: once a client has the headers, nothing
+    # published afterwards can miss its stream.
+    subscription = context.hub.subscribe(principal.username)
+    return EventSourceResponse(
+        _stream(context, subscription, last_event_id),
+        ping=settings.event_ping_seconds,
+        send_timeout=settings.event_send_timeout_seconds,
+    )
+
+
+@router.post(
+    "/telephony/incoming",
+    status_code=202,
+    response_model=IncomingContactAccepted,
+    responses=problems(*AUTHENTICATED),
+    summary="PBX/CTI: a contact is arriving; pops the customer's card",
+    description="Allowed for telephony integration tokens (`operator-app-server "
+    "create-integration-token`) and admins. The phone may be in any format. Emits "
+    "`incoming_contact` {phone, customer_ids, channel, operator, at} to the named "
+    "operator's streams, or to every stream when no operator is named.",
+)
+def incoming(
+    body: IncomingContact,
+    principal: Telephony,
+    context: Context,
+) -> IncomingContactAccepted:
+    parsed = normalize_phone(body.phone)
+    if parsed is None:
+        raise ApiProblem(
+            422,
+            f"{body.phone[:64]!r} is not a phone number.",
+            errors=[{"field": "phone", "message": "not a phone number"}],
+        )
+    operator = body.operator.strip().casefold() if body.operator else None
+    with context.db.reading() as session:
+        if (
+            operator is not None
+            and session.scalar(
+                select(User.id).where(User.username == operator, User.disabled.is_(False))
+            )
+            is None
+        ):
+            raise ApiProblem(
+                422,
+                f"There is no active operator {operator!r}.",
+                errors=[{"field": "operator", "message": "unknown user"}],
+            )
+        customer_ids = list(
+            session.scalars(
+                select(CustomerPhone.customer_id)
+                .where(CustomerPhone.e164 == parsed.e164)
+                .order_by(CustomerPhone.customer_id)
+                .limit(20)
+            )
+        )
+    payload: dict[str, Any] = {
+        "phone": parsed.e164,
+        "extension": parsed.extension,
+        "customer_ids": [str(c) for c in customer_ids],
+        "channel": body.channel.value,
+        "operator": operator,
+        "at": json_datetime(context.now()),
+    }
+    event = context.hub.publish(
+        "incoming_contact",
+        payload,
+        audience=frozenset({operator}) if operator else None,
+    )
+    return IncomingContactAccepted(
+        event_id=event.id,
+        phone=parsed.e164,
+        customer_ids=customer_ids,
+        channel=body.channel,
+        operator=operator,
+    )

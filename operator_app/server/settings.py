@@ -1,0 +1,31 @@
+"""Tunable limits of the server, in one typed place, with the clock it reads time from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+API_VERSION = 1
+API_PREFIX = "/api/v1"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    token_ttl: timedelta = timedelta(hours=12)
+    max_body_bytes: int = 1024 * 1024
+    login_failures_allowed: int = 5
+    login_failure_window: timedelta = timedelta(minutes=1)
+    changes_default_limit: int = 500
+    changes_max_limit: int = 2000
+    max_mutations_per_request: int = 500
+    customers_max_limit: int = 200
+    event_ring_size: int = 1000
+    event_ping_seconds: float = 15.0
+    event_send_timeout_seconds: float = 30.0
+    # Tests move time forward (token expiry, rate-limit windows) without sleeping.
+    clock: Callable[[], datetime] = field(default=utc_now)

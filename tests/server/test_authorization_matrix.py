@@ -1,0 +1,104 @@
+"""Every route of the OpenAPI document × every kind of caller → the expected status class.
+
+A new route fails this test until it is given a row here: the role check is then
+decided on purpose, not by accident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from operator_app.domain.enums import Role
+from tests.server.conftest import PASSWORD, ServerHandle
+from tests.server.support import client_for
+
+ANONYMOUS = "anonymous"
+TELEPHONY = "telephony"
+CALLERS: list[Any] = [ANONYMOUS, Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, TELEPHONY]
+EVERYONE = frozenset(CALLERS)
+USERS = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Access:
+    allowed: frozenset[Any]
+    request: Callable[[ServerHandle], dict[str, Any]] = field(default=lambda s: {})
+    stream: bool = False
+
+
+MATRIX: dict[tuple[str, str], Access] = {
+    ("GET", "/api/v1/version"): Access(EVERYONE),
+    ("POST", "/api/v1/auth/login"): Access(
+        EVERYONE, lambda s: {"json": {"username": "op", "password": PASSWORD}}
+    ),
+    ("POST", "/api/v1/auth/logout"): Access(USERS),
+    ("GET", "/api/v1/auth/me"): Access(USERS),
+    ("GET", "/api/v1/changes"): Access(USERS, lambda s: {"params": {"since": 0, "limit": 5}}),
+    ("POST", "/api/v1/mutations"): Access(USERS, lambda s: {"json": {"mutations": []}}),
+    ("GET", "/api/v1/events"): Access(USERS, stream=True),
+    ("POST", "/api/v1/telephony/incoming"): Access(
+        frozenset({Role.ADMIN, TELEPHONY}), lambda s: {"json": {"phone": "+7 912 000-11-22"}}
+    ),
+    ("GET", "/api/v1/customers"): Access(USERS, lambda s: {"params": {"q": "ёлкин"}}),
+    ("GET", "/api/v1/customers/{customer_id}"): Access(USERS),
+}
+
+PATH_VALUES: dict[str, Callable[[ServerHandle], str]] = {
+    "customer_id": lambda s: str(s.data["customer_id"]),
+}
+
+
+def _routes(server: ServerHandle) -> set[tuple[str, str]]:
+    document = server.api.anonymous.get(server.base_url + "/openapi.json").json()
+    return {
+        (method.upper(), path)
+        for path, operations in document["paths"].items()
+        for method in operations
+    }
+
+
+def test_every_route_is_in_the_matrix(server: ServerHandle) -> None:
+    routes = _routes(server)
+    assert routes - set(MATRIX) == set(), "new routes: decide who may call them in MATRIX"
+    assert set(MATRIX) - routes == set(), "routes gone: remove them from MATRIX"
+
+
+def _token_for(server: ServerHandle, caller: Any) -> str | None:
+    if caller == ANONYMOUS:
+        return None
+    if caller == TELEPHONY:
+        return server.new_token(scope="telephony")
+    return server.new_token(caller)  # fresh per request: logout must not end shared tokens
+
+
+def _call(client: httpx.Client, method: str, url: str, access: Access, server: ServerHandle) -> int:
+    kwargs = access.request(server)
+    if access.stream:
+        with client.stream(method, url, **kwargs) as response:
+            return response.status_code  # do not wait for events; closing ends the stream
+    return client.request(method, url, **kwargs).status_code
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=str)
+def test_each_caller_gets_what_its_role_allows(server: ServerHandle, caller: Any) -> None:
+    failures = []
+    for (method, template), access in sorted(MATRIX.items()):
+        path = template
+        for name, value in PATH_VALUES.items():
+            path = path.replace("{" + name + "}", value(server))
+        with client_for(server.base_url, _token_for(server, caller)) as client:
+            status = _call(client, method, server.base_url + path, access, server)
+        if caller in access.allowed:
+            ok = 200 <= status < 300
+        elif caller == ANONYMOUS:
+            ok = status == 401
+        else:
+            ok = status == 403
+        if not ok:
+            failures.append(f"{method} {template} as {caller}: {status}")
+    assert not failures, "\n".join(failures)
