@@ -23,11 +23,8 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 from sqlalchemy.engine import Engine
 
 from operator_app import APP_NAME, ORG_NAME, __version__
-from operator_app.gui._standins import (  # TODO(shell): real modules once merged
-    MainWindow,
-    apply_theme,
-)
 from operator_app.gui.context import AppContext
+from operator_app.gui.main_window import MainWindow
 from operator_app.gui.single_instance import (
     DeliveryError,
     DeliveryRefused,
@@ -38,6 +35,7 @@ from operator_app.gui.single_instance import (
     server_name,
 )
 from operator_app.gui.startup import ConsoleUI, DialogUI, prepare_cache
+from operator_app.gui.theme import apply_theme
 from operator_app.services.datadir import cache_path, default_data_dir, demo_data_dir
 from operator_app.services.showcase import cache_has_customers, pick_showcase_customer
 
