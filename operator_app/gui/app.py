@@ -18,7 +18,7 @@ from pathlib import Path
 from types import FrameType
 
 import qasync
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 from sqlalchemy.engine import Engine
 
@@ -44,11 +44,10 @@ from operator_app.services.showcase import cache_has_customers, pick_showcase_cu
 EXIT_WHEN_SHOWN_ENV = "OPERATOR_APP_EXIT_WHEN_SHOWN"
 SHOWN_LINE = "operator-app: window shown"
 SCREENSHOT_TIMEOUT_S = 60.0
+SCREENSHOT_SIZE = QSize(1280, 800)
 FORWARD_PATIENCE_S = 10.0
-EMPTY_HINT = (
-    "The local cache is empty. Connecting to a server comes in a later version; "
-    "to look around now, start the demo: operator-app --demo"
-)
+# Short enough for the status bar beside its permanent fields at 1280 px.
+EMPTY_HINT = "No customers yet (server sign-in comes later). Try the demo: operator-app --demo"
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -184,12 +183,17 @@ class Shell(QObject):
         window.installEventFilter(self)
         if not ctx.demo and not cache_has_customers(ctx.engine):
             window.statusBar().showMessage(EMPTY_HINT)
+        if self.screenshot is not None:  # the same picture whatever size was saved last
+            window.resize(SCREENSHOT_SIZE)
         window.show()
 
     def close(self) -> None:
         if self.window is not None:
             self.window.removeEventFilter(self)
-            self.window.close()
+            if self.screenshot is None:
+                self.window.close()  # saves the layout the user left
+            else:
+                self.window.hide()  # a screenshot run must not overwrite it
             self.window.deleteLater()
             self.window = None
 

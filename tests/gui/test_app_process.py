@@ -32,12 +32,12 @@ def assert_real_screenshot(path: Path) -> QImage:
     assert path.read_bytes()[:8] == PNG_SIGNATURE
     image = QImage(str(path))
     assert not image.isNull()
-    assert image.width() >= 800 and image.height() >= 500, image.size()
+    assert (image.width(), image.height()) == (1280, 800), image.size()
     # A painted window has text, borders and backgrounds, not one flat colour.
     colours = {
         image.pixel(x, y) for x in range(0, image.width(), 5) for y in range(0, image.height(), 5)
     }
-    assert len(colours) >= 10, f"only {len(colours)} colours: a blank window?"
+    assert len(colours) >= 50, f"only {len(colours)} colours: a blank window?"
     return image
 
 
