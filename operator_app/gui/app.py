@@ -18,13 +18,13 @@ from pathlib import Path
 from types import FrameType
 
 import qasync
-from PySide6.QtCore import QEvent, QObject, QSize, QTimer
+from PySide6.QtCore import QEvent, QLocale, QObject, QSize, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 from sqlalchemy.engine import Engine
 
 from operator_app import APP_NAME, ORG_NAME, __version__
 from operator_app.gui.context import AppContext
-from operator_app.gui.main_window import MainWindow
+from operator_app.gui.main_window import MainWindow, app_settings
 from operator_app.gui.single_instance import (
     DeliveryError,
     DeliveryRefused,
@@ -35,7 +35,7 @@ from operator_app.gui.single_instance import (
     server_name,
 )
 from operator_app.gui.startup import ConsoleUI, DialogUI, prepare_cache
-from operator_app.gui.theme import apply_theme
+from operator_app.gui.theme import THEME_MODES, apply_theme
 from operator_app.services.datadir import cache_path, default_data_dir, demo_data_dir
 from operator_app.services.showcase import cache_has_customers, pick_showcase_customer
 
@@ -69,8 +69,8 @@ def run_gui(args: argparse.Namespace) -> int:
             print(f"operator-app: {display_problem}", file=sys.stderr)
             return 1
         app = _application()
-        apply_theme(app, args.theme or "system")
-        # TODO(shell): install the translator for args.lang once gui i18n lands.
+        apply_theme(app, args.theme or saved_theme())
+        apply_language(args.lang or "system")
         with _quit_on_signals(app) as signals:
             server = None if headless else _serve(name)
             code = _run(app, args, data_dir, request, signals, server)
@@ -281,6 +281,26 @@ class Shell(QObject):
             self.app.exit(1)
             return
         self.app.exit(0)
+
+
+THEME_SETTING = "appearance/theme"  # written by MainWindow.set_theme
+LOCALES = {
+    "ru": QLocale(QLocale.Language.Russian, QLocale.Country.Russia),
+    "en": QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom),
+}
+
+
+def saved_theme() -> str:
+    """The theme chosen in the View menu last time (``--theme`` overrides it for a run)."""
+    value = app_settings().value(THEME_SETTING)
+    return value if isinstance(value, str) and value in THEME_MODES else "system"
+
+
+def apply_language(lang: str) -> None:
+    """``--lang``: numbers, dates and money follow it (QLocale). The interface texts
+    will follow once translations (resources/translations) exist."""
+    if lang in LOCALES:
+        QLocale.setDefault(LOCALES[lang])
 
 
 def _set_identity() -> None:

@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 from pytestqt.qtbot import QtBot
 
 from operator_app.cache.db import open_cache
-from operator_app.gui.app import EMPTY_HINT, Shell
+from operator_app.gui.app import EMPTY_HINT, THEME_SETTING, Shell, apply_language, saved_theme
 from operator_app.gui.context import AppContext
+from operator_app.gui.main_window import app_settings
 from operator_app.gui.single_instance import InstanceServer, Request, server_name
 from operator_app.services.datadir import cache_path
 from tests.gui.app_support import OFFSCREEN_NOISE
@@ -104,3 +106,27 @@ def test_empty_cache_shows_the_demo_hint(
     start_shell().attach(window, ctx)
     assert window.statusBar().currentMessage() == EMPTY_HINT
     assert "--demo" in EMPTY_HINT
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [("dark", "dark"), ("light", "light"), ("neon", "system"), (None, "system")],
+)
+def test_the_theme_chosen_last_time_is_used(stored: str | None, expected: str) -> None:
+    settings = app_settings()
+    if stored is None:
+        settings.remove(THEME_SETTING)
+    else:
+        settings.setValue(THEME_SETTING, stored)
+    assert saved_theme() == expected
+
+
+def test_language_sets_number_and_date_formats() -> None:
+    before = QLocale()
+    try:
+        apply_language("ru")
+        assert QLocale().toString(1234567) == "1\xa0234\xa0567"
+        apply_language("en")
+        assert QLocale().toString(1234567) == "1,234,567"
+    finally:
+        QLocale.setDefault(before)
