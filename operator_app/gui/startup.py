@@ -194,10 +194,19 @@ class SeedWorker(QObject):
             if self._cancel.is_set():
                 result = SeedResult(SeedOutcome.CANCELLED)
             else:
-                result = SeedResult(SeedOutcome.FAILED, f"{type(exc).__name__}: {exc}")
+                result = SeedResult(SeedOutcome.FAILED, _plain(exc))
         finally:
             self.result = result
         self.finished.emit(result)
+
+
+def _plain(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"The demo could not be written{where}: {exc.strerror}."
+    if isinstance(exc, CacheError):
+        return str(exc)  # already a sentence for the user
+    return f"The demo could not be built: {exc or type(exc).__name__}."
 
 
 def run_seed_job(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import subprocess
 import sys
@@ -203,3 +204,27 @@ def test_ordinary_start_does_not_load_the_demo_generator() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+def test_a_failed_demo_build_is_explained_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_seed = startup.seed_demo_cache
+
+    def disk_fills_up(path: Path, customers: int, **kwargs: Any) -> Any:
+        report = kwargs.pop("progress")
+
+        def progress(stage: str, done: int, total: int | None) -> None:
+            report(stage, done, total)
+            if stage == "search":  # late in the build, after most rows are written
+                raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+        return real_seed(path, customers, progress=progress, **kwargs)
+
+    monkeypatch.setattr(startup, "seed_demo_cache", disk_fills_up)
+    out = io.StringIO()
+    ui = ConsoleUI(out)
+    assert prepare_cache(tmp_path, demo=True, ui=ui, demo_job=small_job(tmp_path)) is None
+    assert "No space left on device" in out.getvalue()
+    assert "Traceback" not in out.getvalue()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
