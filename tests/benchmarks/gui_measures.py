@@ -25,6 +25,7 @@ QUIET_TIMEOUT_S = 10.0
 
 def bench_screen_pop_painted(config: BenchConfig, stats: BuildStats) -> Result:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from operator_app.cache.db import open_cache
@@ -56,7 +57,9 @@ def bench_screen_pop_painted(config: BenchConfig, stats: BuildStats) -> Result:
         while busy():
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the window stayed busy after popping {number}")
-            app.processEvents()
+            # Sleep until the DB thread's results arrive: spinning here would take the
+            # GIL from the very thread being waited for.
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
         app.processEvents()  # deliver the last results to the widgets
         window.repaint()  # paint now, synchronously, as the screen would
 
