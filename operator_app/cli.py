@@ -7,6 +7,7 @@ Qt is imported only by the commands that open a window, so headless commands
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -51,6 +52,27 @@ def _png_path(text: str) -> Path:
     if path.suffix.lower() != ".png":
         raise argparse.ArgumentTypeError(f"the screenshot must be a .png file, got {text!r}")
     return path
+
+
+def _gui_path_problem(args: argparse.Namespace) -> str | None:
+    """Paths that cannot work, caught before a window opens."""
+    data_dir: Path | None = getattr(args, "data_dir", None)
+    if (
+        data_dir is not None
+        and data_dir.expanduser().exists()
+        and not data_dir.expanduser().is_dir()
+    ):
+        return f"--data-dir {str(data_dir)!r} is a file, not a folder"
+    shot: Path | None = getattr(args, "screenshot", None)
+    if shot is not None:
+        folder = shot.parent if str(shot.parent) else Path(".")
+        if not folder.is_dir():
+            return f"cannot save the screenshot: folder {str(folder)!r} does not exist"
+        if shot.is_dir():
+            return f"cannot save the screenshot: {str(shot)!r} is a folder"
+        if not os.access(folder, os.W_OK) or (shot.exists() and not os.access(shot, os.W_OK)):
+            return f"cannot save the screenshot: {str(shot)!r} is not writable"
+    return None
 
 
 def _add_gui_options(parser: argparse.ArgumentParser, *, nested: bool = False) -> None:
@@ -144,9 +166,23 @@ def _add_sync_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     stats.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=data_dir_help)
 
 
+CALL_SCHEMES = ("tel:", "callto:", "sip:")
+
+
+def _as_pop(argv: list[str]) -> list[str]:
+    """``operator-app tel:+7…`` means ``operator-app pop tel:+7…``: the form desktops use
+    when the app is the handler of tel:, callto: and sip: links."""
+    if any(arg in ("pop", "demo-data", "sync", "cache") for arg in argv):
+        return argv
+    for index, arg in enumerate(argv):
+        if arg.lower().startswith(CALL_SCHEMES):
+            return [*argv[:index], "pop", *argv[index:]]
+    return argv
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(_as_pop(list(sys.argv[1:] if argv is None else argv)))
     try:
         if args.command == "demo-data":
             from operator_app.services.demo_seed import run_demo_data_command
@@ -165,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
 
             if normalize_phone(args.uri) is None:
                 parser.error(f"{args.uri!r} is not a phone number or a tel:/callto:/sip: link")
+        problem = _gui_path_problem(args)
+        if problem:
+            parser.error(problem)
         from operator_app.gui.app import run_gui
 
         return run_gui(args)
