@@ -1,0 +1,1 @@
+"""Python classes compiled by ``pyside6-uic`` from ``ui/*.ui``; regenerate with ``make forms``."""

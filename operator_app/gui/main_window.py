@@ -1,0 +1,472 @@
+"""The single main window: worklist and search | customer card and timeline | assist.
+
+Created by ``gui.app`` as ``MainWindow(ctx)``; screen pops arrive as ``pop_phone(raw)``
+and ``open_customer(customer_id)``. All cache reads go through one ``DbWorker`` thread.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QAbstractSlider, QApplication, QLabel, QMainWindow, QWidget
+
+from operator_app.domain.entities import CustomerCard, CustomerSummary
+from operator_app.domain.phones import format_phone, normalize_phone
+from operator_app.gui import theme
+from operator_app.gui.context import AppContext
+from operator_app.gui.db_worker import DbWorker, SyncStatus, Worklists
+from operator_app.gui.forms.ui_main_window import Ui_MainWindow
+from operator_app.gui.models.timeline import TimelineModel
+from operator_app.gui.widgets import formatting as fmt
+from operator_app.gui.widgets.assist_panel import AssistPanel
+from operator_app.gui.widgets.caller_views import (
+    EmptyStateView,
+    NewCustomerFormView,
+    UnknownCallerView,
+)
+from operator_app.gui.widgets.customer_card import CustomerCardView
+from operator_app.gui.widgets.search_panel import SearchPanel
+from operator_app.gui.widgets.styling import set_style_property
+
+APP_TITLE = "Operator"
+_PAGE_KEYS = (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp)
+WORKLIST_REFRESH_MS = 60_000
+STATUS_REFRESH_MS = 10_000
+SETTINGS_GROUP = "mainWindow"
+
+
+def app_settings() -> QSettings:
+    """The app's QSettings; a fixed name when the app shell has not named the app yet."""
+    if QCoreApplication.organizationName() or QCoreApplication.applicationName():
+        return QSettings()
+    return QSettings("operator-app", "operator-app")
+
+
+def worklist_assignee(ctx: AppContext) -> str:
+    """Whose conversations "My open contacts" lists: conversations are assigned by login.
+
+    The demo signs in as its ``operator`` account; a real session passes its login in
+    ``ctx.user_login`` once sign-in exists, until then the display name stands in.
+    """
+    login = getattr(ctx, "user_login", None)
+    if isinstance(login, str) and login:
+        return login
+    if ctx.demo:
+        # Imported here: operator_app.demo loads the generator and Faker, which cost
+        # every start a third of a second.
+        from operator_app.demo.users import DEMO_USERS
+
+        return DEMO_USERS[0].username
+    return ctx.user_name
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.ui = Ui_MainWindow()
+        self.ui.setupUi(self)
+        self.setWindowTitle(self._base_title())
+        self._customer_id: uuid.UUID | None = None
+        self._card: CustomerCard | None = None
+
+        self.db = DbWorker(ctx.engine, self)
+        self.db.failed.connect(self._show_error)
+        self.timeline = TimelineModel(self.db, parent=self)
+
+        self.search_panel = SearchPanel(self.ui.leftHost)
+        self.ui.leftHostLayout.addWidget(self.search_panel)
+        self.card_view = CustomerCardView(self.timeline, self.ui.centreStack)
+        self.empty_view = EmptyStateView(self.ui.centreStack)
+        self.unknown_view = UnknownCallerView(self.ui.centreStack)
+        self.new_customer_view = NewCustomerFormView(self.ui.centreStack)
+        for page in (self.empty_view, self.card_view, self.unknown_view, self.new_customer_view):
+            self.ui.centreStack.addWidget(page)
+        self.ui.centreStack.setCurrentWidget(self.empty_view)
+        self.assist = AssistPanel(self.ui.rightHost)
+        self.ui.rightHostLayout.addWidget(self.assist)
+
+        self._build_status_bar()
+        self._wire_actions()
+        self._wire_panels()
+        self._restore_layout()
+
+        self._worklist_timer = QTimer(self)
+        self._worklist_timer.setInterval(WORKLIST_REFRESH_MS)
+        self._worklist_timer.timeout.connect(self.refresh_worklists)
+        self._worklist_timer.start()
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(STATUS_REFRESH_MS)
+        self._status_timer.timeout.connect(self.refresh_status)
+        self._status_timer.start()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.db.close)
+        self.refresh_worklists()
+        self.refresh_status()
+
+    # -- what the app shell calls ----------------------------------------------------
+
+    @property
+    def current_customer_id(self) -> uuid.UUID | None:
+        return self._customer_id
+
+    def is_busy(self) -> bool:
+        """True while a read is in flight (the app shell waits for quiet before a
+        ``--screenshot``)."""
+        return self.db.busy or self.timeline.is_loading
+
+    def open_customer(self, customer_id: uuid.UUID) -> None:
+        """Show ``customer_id``'s card and the first page of the timeline."""
+        self._customer_id = customer_id
+        self.timeline.set_customer(customer_id)
+        self.db.card(customer_id, lambda card: self._on_card(customer_id, card))
+
+    def pop_phone(self, raw: str) -> None:
+        """Screen pop: one match opens its card, several are listed, none is an unknown
+        caller with a "Create customer" action."""
+        phone = normalize_phone(raw)
+        if phone is None:
+            self._show_unknown(raw)
+            self.statusBar().showMessage(f"“{raw}” is not a phone number", 8000)
+            return
+        self.db.find_by_phone(raw, lambda rows: self._on_phone_matches(raw, rows))
+
+    # -- refreshes -------------------------------------------------------------------
+
+    def refresh_worklists(self) -> None:
+        now = datetime.now(UTC)
+        tomorrow = datetime.combine(date.today() + timedelta(days=1), time.min)
+        day_end = tomorrow.astimezone(UTC)  # local midnight, in UTC
+        self.db.load_worklists(worklist_assignee(self.ctx), now, day_end, self._on_worklists)
+
+    def refresh_status(self) -> None:
+        self.db.sync_status(self._on_sync_status)
+
+    def refresh(self) -> None:
+        self.refresh_worklists()
+        self.refresh_status()
+        if self._customer_id is not None and self._current_page() is self.card_view:
+            self.open_customer(self._customer_id)
+
+    # -- results from the DB thread --------------------------------------------------
+
+    def _on_card(self, customer_id: uuid.UUID, card: CustomerCard | None) -> None:
+        if customer_id != self._customer_id:
+            return
+        if card is None:
+            self._customer_id = None
+            self.timeline.set_customer(None)
+            self.empty_view.show_welcome()
+            self._show_page(self.empty_view)
+            self.assist.clear()
+            self.statusBar().showMessage("That customer is not in the local cache", 8000)
+            return
+        self._card = card
+        today = date.today()
+        self.card_view.show_card(card, today)
+        self.assist.show_card(card, today)
+        self._show_page(self.card_view)
+        self.setWindowTitle(f"{card.customer.display_name} — {self._base_title()}")
+
+    def _on_phone_matches(self, raw: str, rows: list[CustomerSummary]) -> None:
+        if len(rows) == 1:
+            self.open_customer(rows[0].id)
+            return
+        if not rows:
+            self._show_unknown(raw)
+            return
+        phone = normalize_phone(raw)
+        shown = format_phone(phone.e164) if phone else raw
+        self._customer_id = None
+        self._card = None
+        self.timeline.set_customer(None)
+        self.assist.clear()
+        self.empty_view.show_choice(shown, len(rows))
+        self._show_page(self.empty_view)
+        self.search_panel.show_phone_matches(shown, rows)
+
+    def _on_worklists(self, lists: Worklists) -> None:
+        self.search_panel.set_worklists(lists)
+
+    def _on_sync_status(self, status: SyncStatus) -> None:
+        self._pending_label.setText(f"Pending changes: {status.pending_changes}")
+        self._pending_label.setToolTip(
+            "Local changes waiting to be sent to the server"
+            if status.pending_changes
+            else "Everything you changed has reached the server"
+        )
+        when = fmt.MomentFormatter().format(status.last_sync_at) if status.last_sync_at else "never"
+        self._sync_label.setText(f"Last sync: {when}")
+
+    def _show_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15000)
+
+    # -- pages -----------------------------------------------------------------------
+
+    def _current_page(self) -> QWidget | None:
+        return self.ui.centreStack.currentWidget()
+
+    def _show_page(self, page: QWidget) -> None:
+        if page is not self.empty_view:
+            self.empty_view.show_welcome()
+        self.ui.centreStack.setCurrentWidget(page)
+        if page is not self.card_view:
+            self.setWindowTitle(self._base_title())
+
+    def _show_unknown(self, raw: str) -> None:
+        self._customer_id = None
+        self._card = None
+        self.timeline.set_customer(None)
+        self.assist.clear()
+        self.unknown_view.show_number(raw)
+        self._show_page(self.unknown_view)
+        self.unknown_view.ui.createButton.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _start_new_customer(self, phone: str) -> None:
+        self.new_customer_view.start(phone)
+        self._show_page(self.new_customer_view)
+
+    def _base_title(self) -> str:
+        return f"{APP_TITLE} (demo)" if self.ctx.demo else APP_TITLE
+
+    # -- keyboard and panels ---------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search_panel.focus_search()
+
+    def focus_left(self) -> None:
+        self.search_panel.focus_search()
+
+    def focus_centre(self) -> None:
+        page = self._current_page()
+        if page is self.card_view:
+            view = self.card_view.timeline_view
+            if not view.currentIndex().isValid() and self.timeline.rowCount():
+                view.setCurrentIndex(self.timeline.index(0))
+            view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        elif page is self.unknown_view:
+            self.unknown_view.ui.createButton.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        elif page is self.new_customer_view:
+            self.new_customer_view.ui.lastNameEdit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        else:
+            self.ui.centreStack.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_right(self) -> None:
+        self.assist.focus_first()
+
+    def focused_panel(self) -> int | None:
+        """0 left, 1 centre, 2 right, or None when focus is elsewhere (menus, nothing)."""
+        widget = QApplication.focusWidget()
+        hosts = (self.ui.leftHost, self.ui.centreStack, self.ui.rightHost)
+        while widget is not None:
+            if widget in hosts:
+                return hosts.index(widget)
+            widget = widget.parentWidget()
+        return None
+
+    def next_panel(self) -> None:
+        current = self.focused_panel()
+        target = 0 if current is None else (current + 1) % 3
+        (self.focus_left, self.focus_centre, self.focus_right)[target]()
+
+    def back_to_search(self) -> None:
+        if self._current_page() is self.new_customer_view:
+            self._show_page(self.unknown_view)
+        self.search_panel.focus_search()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        key = event.key()
+        if key in (Qt.Key.Key_Escape, Qt.Key.Key_Backspace) and watched in (
+            self.card_view.timeline_view,
+            self.unknown_view,
+        ):
+            self.back_to_search()
+            return True
+        if watched is self.card_view.timeline_view and not event.modifiers():
+            if key in _PAGE_KEYS:
+                self._page_timeline(key == Qt.Key.Key_PageDown)
+                return True
+            if key in (Qt.Key.Key_Home, Qt.Key.Key_End):
+                # A one-column table would move sideways; the timeline reads top to bottom.
+                rows = self.timeline.rowCount()
+                if rows:
+                    row = 0 if key == Qt.Key.Key_Home else rows - 1
+                    self.card_view.timeline_view.setCurrentIndex(self.timeline.index(row))
+                return True
+        return super().eventFilter(watched, event)
+
+    def _page_timeline(self, down: bool) -> None:
+        """PageDown/PageUp scroll the history like a document; the current item follows
+        the top of the view so arrows continue from what is on screen."""
+        view = self.card_view.timeline_view
+        action = (
+            QAbstractSlider.SliderAction.SliderPageStepAdd
+            if down
+            else QAbstractSlider.SliderAction.SliderPageStepSub
+        )
+        view.verticalScrollBar().triggerAction(action)
+        top = view.indexAt(view.viewport().rect().topLeft() + QPoint(1, 1))
+        if top.isValid() and view.visualRect(top).top() < 0:
+            # A half-hidden row would make the view scroll back to show it whole.
+            top = top.siblingAtRow(top.row() + 1)
+        if top.isValid():
+            view.setCurrentIndex(top)
+
+    # -- wiring ----------------------------------------------------------------------
+
+    def _wire_actions(self) -> None:
+        ui = self.ui
+        ui.actionFocusSearch.setShortcuts([QKeySequence("Ctrl+F"), QKeySequence("F3")])
+        ui.actionNextPanel.setShortcuts([QKeySequence("Ctrl+L"), QKeySequence("F6")])
+        ui.actionQuit.setShortcuts(QKeySequence.StandardKey.Quit)
+        handlers = {
+            ui.actionRefresh: self.refresh,
+            ui.actionQuit: self.close,
+            ui.actionFocusSearch: self.focus_search,
+            ui.actionFocusLeft: self.focus_left,
+            ui.actionFocusCentre: self.focus_centre,
+            ui.actionFocusRight: self.focus_right,
+            ui.actionNextPanel: self.next_panel,
+            ui.actionBack: self.back_to_search,
+            ui.actionTimeline: self.focus_centre,
+            ui.actionMyContacts: lambda: self.search_panel.focus_worklist(0),
+            ui.actionFollowUps: lambda: self.search_panel.focus_worklist(1),
+            ui.actionWaiting: lambda: self.search_panel.focus_worklist(2),
+        }
+        for action, handler in handlers.items():
+            action.triggered.connect(handler)
+            if not action.toolTip() or action.toolTip() == action.text().replace("&", ""):
+                keys = ", ".join(
+                    s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()
+                )
+                action.setToolTip(f"{action.text().replace('&', '')} ({keys})")
+        # Shortcuts keep working even when the menu bar is hidden (full screen, macOS).
+        self.addActions(list(handlers))
+
+        self._theme_group = QActionGroup(self)
+        self._theme_actions: dict[str, QAction] = {
+            "light": ui.actionThemeLight,
+            "dark": ui.actionThemeDark,
+            "system": ui.actionThemeSystem,
+        }
+        for mode, action in self._theme_actions.items():
+            self._theme_group.addAction(action)
+            action.triggered.connect(lambda _checked=False, m=mode: self.set_theme(m))
+        self._theme_actions[theme.current_mode()].setChecked(True)
+
+    def _wire_panels(self) -> None:
+        self.search_panel.search_requested.connect(self._on_search_requested)
+        self.search_panel.customer_chosen.connect(self.open_customer)
+        self.assist.back_requested.connect(self.back_to_search)
+        self.unknown_view.create_requested.connect(self._start_new_customer)
+        self.unknown_view.search_requested.connect(self.focus_search)
+        self.new_customer_view.cancelled.connect(self.back_to_search)
+        self.card_view.timeline_view.installEventFilter(self)
+        self.unknown_view.installEventFilter(self)
+
+    def _on_search_requested(self, query: str) -> None:
+        if query:
+            self.db.search(query, lambda rows: self.search_panel.show_results(query, rows))
+        else:
+            self.db.cancel("search")
+
+    def set_theme(self, mode: str) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply_theme(app, mode)
+        self._theme_actions[mode].setChecked(True)
+        app_settings().setValue("appearance/theme", mode)
+
+    # -- status bar ------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setSizeGripEnabled(False)
+        self._connection_label = QLabel(self.ctx.connection_label)
+        self._connection_label.setObjectName("connectionLabel")
+        label = self.ctx.connection_label.lower()
+        state = "offline" if "offline" in label else "syncing" if "sync" in label else "online"
+        set_style_property(self._connection_label, "state", state)
+        self._connection_label.setToolTip("Connection to the server")
+        self._pending_label = QLabel("Pending changes: 0")
+        self._sync_label = QLabel("Last sync: never")
+        self._user_label = QLabel(f"{self.ctx.user_name} · {self.ctx.user_role}")
+        self._user_label.setToolTip("Signed-in user and role")
+        for widget, name in (
+            (self._connection_label, "Connection state"),
+            (self._pending_label, "Pending local changes"),
+            (self._sync_label, "Last sync time"),
+            (self._user_label, "Signed-in user and role"),
+        ):
+            widget.setAccessibleName(name)
+            widget.setProperty("cssClass", "statusItem")
+            bar.addPermanentWidget(widget)
+
+    # -- layout persistence ----------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        settings = app_settings()
+        settings.beginGroup(SETTINGS_GROUP)
+        geometry = settings.value("geometry")
+        main_state = settings.value("mainSplitter")
+        card_state = settings.value("cardSplitter")
+        settings.endGroup()
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        # Pane sizes are applied at the first show, once the window has its real size.
+        self._saved_splits = (
+            main_state if isinstance(main_state, QByteArray) else None,
+            card_state if isinstance(card_state, QByteArray) else None,
+        )
+        self._layout_applied = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._layout_applied:
+            self._layout_applied = True
+            main_state, card_state = self._saved_splits
+            if main_state is None or not self.ui.mainSplitter.restoreState(main_state):
+                self._default_splitter_sizes()
+            if card_state is not None and self.card_view.ui.cardSplitter.restoreState(card_state):
+                self.card_view.keep_splitter_sizes()
+        super().showEvent(event)
+
+    def _default_splitter_sizes(self) -> None:
+        width = max(self.width(), 960)
+        left = min(380, max(290, int(width * 0.24)))
+        right = min(380, max(270, int(width * 0.22)))
+        self.ui.mainSplitter.setSizes([left, width - left - right, right])
+
+    def save_layout(self) -> None:
+        settings = app_settings()
+        settings.beginGroup(SETTINGS_GROUP)
+        settings.setValue("geometry", self.saveGeometry())
+        settings.setValue("mainSplitter", self.ui.mainSplitter.saveState())
+        if self.card_view.user_split:
+            settings.setValue("cardSplitter", self.card_view.ui.cardSplitter.saveState())
+        elif not self.card_view.restored_split:
+            # Fitted to the content, not chosen: fit again next time.
+            settings.remove("cardSplitter")
+        settings.endGroup()
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self._worklist_timer.stop()
+        self._status_timer.stop()
+        self.db.close()
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""Lazy, id-backed Qt item models over the local cache (rows arrive from the DB thread)."""

@@ -1,0 +1,1 @@
+"""Widgets of the main window: panels, the timeline delegate, small display helpers."""
