@@ -15,7 +15,8 @@ from operator_app.server.errors import install_error_handlers
 from operator_app.server.events import EventHub
 from operator_app.server.middleware import ApiVersionHeader, BodySizeLimit, CrashToProblem
 from operator_app.server.ratelimit import LoginRateLimiter
-from operator_app.server.routes import auth, customers, events, meta, sync
+from operator_app.server.refit_schedule import start_refit_schedule
+from operator_app.server.routes import auth, customers, events, meta, metrics, sync, upsell_rules
 from operator_app.server.settings import API_PREFIX, ServerSettings
 
 DESCRIPTION = """Reference server of operator-app.
@@ -43,7 +44,10 @@ def create_app(db: Database, settings: ServerSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         context.hub.attach(asyncio.get_running_loop())
+        schedule = start_refit_schedule(context)
         yield
+        if schedule is not None:
+            schedule.cancel()
         context.hub.close()
 
     app = FastAPI(
@@ -57,7 +61,7 @@ def create_app(db: Database, settings: ServerSettings | None = None) -> FastAPI:
     )
     app.state.context = context
     install_error_handlers(app)
-    for module in (meta, auth, sync, events, customers):
+    for module in (meta, auth, sync, events, customers, metrics, upsell_rules):
         app.include_router(module.router, prefix=API_PREFIX)
     # Added innermost first: the version header also marks 413 and 500 answers.
     app.add_middleware(CrashToProblem)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 API_VERSION = 1
 API_PREFIX = "/api/v1"
@@ -27,5 +27,9 @@ class ServerSettings:
     event_ring_size: int = 1000
     event_ping_seconds: float = 15.0
     event_send_timeout_seconds: float = 30.0
+    # The daily customer-value refit inside `serve`, at this UTC time; None: not scheduled.
+    refit_at: time | None = None
+    refit_horizon_months: int = 12
+    refit_discount_rate: float = 0.01  # per month
     # Tests move time forward (token expiry, rate-limit windows) without sleeping.
     clock: Callable[[], datetime] = field(default=utc_now)

@@ -22,6 +22,8 @@ TELEPHONY = "telephony"
 CALLERS: list[Any] = [ANONYMOUS, Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, TELEPHONY]
 EVERYONE = frozenset(CALLERS)
 USERS = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN})
+STAFF = frozenset({Role.SUPERVISOR, Role.ADMIN})
+ADMIN = frozenset({Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,40 @@ MATRIX: dict[tuple[str, str], Access] = {
     ),
     ("GET", "/api/v1/customers"): Access(USERS, lambda s: {"params": {"q": "ёлкин"}}),
     ("GET", "/api/v1/customers/{customer_id}"): Access(USERS),
+    ("GET", "/api/v1/metrics/customers"): Access(STAFF),
+    ("GET", "/api/v1/metrics/offers"): Access(STAFF),
+    ("GET", "/api/v1/admin/upsell-rules"): Access(ADMIN),
+    ("POST", "/api/v1/admin/upsell-rules"): Access(ADMIN, lambda s: {"json": _rule_body(s)}),
+    ("POST", "/api/v1/admin/upsell-rules/preview"): Access(
+        ADMIN, lambda s: {"json": {"rule_id": matrix_rule_id(s)}}
+    ),
+    ("GET", "/api/v1/admin/upsell-rules/{rule_id}"): Access(ADMIN),
+    ("PUT", "/api/v1/admin/upsell-rules/{rule_id}"): Access(
+        ADMIN, lambda s: {"json": _rule_body(s)}
+    ),
+    ("DELETE", "/api/v1/admin/upsell-rules/{rule_id}"): Access(ADMIN),
 }
 
 PATH_VALUES: dict[str, Callable[[ServerHandle], str]] = {
     "customer_id": lambda s: str(s.data["customer_id"]),
+    "rule_id": lambda s: matrix_rule_id(s),
 }
+
+
+def _rule_body(server: ServerHandle) -> dict[str, Any]:
+    return {
+        "name": "Matrix rule",
+        "definition": {"offer_product_id": str(server.data["product_id"])},
+    }
+
+
+def matrix_rule_id(server: ServerHandle) -> str:
+    """A stored upsell rule for the routes that take one (made once per server)."""
+    if "matrix_rule_id" not in server.data:
+        response = server.api.admin.post("/admin/upsell-rules", json=_rule_body(server))
+        assert response.status_code == 201, response.text
+        server.data["matrix_rule_id"] = response.json()["id"]
+    return str(server.data["matrix_rule_id"])
 
 
 def _routes(server: ServerHandle) -> set[tuple[str, str]]:
