@@ -44,7 +44,7 @@ def create_app(db: Database, settings: ServerSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         context.hub.attach(asyncio.get_running_loop())
-        schedule = start_refit_schedule(context)
+        schedule = _app.state.refit_task = start_refit_schedule(context)
         yield
         if schedule is not None:
             schedule.cancel()
