@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select, text, update
+from sqlalchemy import Row, Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from operator_app.analytics.clv import ModelFitError
@@ -275,7 +275,7 @@ class _ChunkWriter:
         self.scores = scores
         self.now = now
         self.report = report
-        self.table = Customer.__table__
+        self.table: Table = Customer.__table__  # type: ignore[assignment]
 
     def _figures(self, position: int, old: ValueFigures) -> ValueFigures:
         history, scores = self.history, self.scores
@@ -368,7 +368,7 @@ class _ChunkWriter:
         )
         connection.execute(statement, params)
         changelog.lock_for_append(session)
-        connection.execute(ChangeLog.__table__.insert(), entries)
+        connection.execute(insert(ChangeLog), entries)
         self.report.changed += len(entries)
         self.report.last_seq = changelog.latest_seq(session)
 
