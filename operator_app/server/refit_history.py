@@ -120,7 +120,7 @@ def _stream(connection: Connection, dialect: str) -> Iterator[Any]:
         .where(orders.c.status.in_([OrderStatus.PAID.value, OrderStatus.REFUNDED.value]))
         .order_by(orders.c.customer_id)
     )
-    result = connection.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(query)
+    result = connection.execute(query.execution_options(yield_per=STREAM_ROWS))
     yield from result
 
 

@@ -92,7 +92,7 @@ def _baskets(connection: Connection, counter: list[int]) -> Iterator[list[uuid.U
         .order_by(lines.c.order_id)
     )
     products: dict[Any, uuid.UUID] = {}  # raw value → UUID; the catalogue is small
-    result = connection.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(query)
+    result = connection.execute(query.execution_options(yield_per=STREAM_ROWS))
     for _, rows in groupby(result, key=itemgetter(0)):
         basket = []
         for _, raw in rows:

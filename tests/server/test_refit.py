@@ -340,3 +340,27 @@ def test_too_little_history_updates_historical_clv_and_says_why(fresh_database_u
 def test_refit_usage_mistakes(args: list[str], message: str) -> None:
     code, _, err = run_cli(*args)
     assert code == 2 and message in err
+
+
+def test_only_material_moves_rewrite_a_customer() -> None:
+    from operator_app.server.refit_scores import ValueFigures, materially_changed
+
+    base = ValueFigures(Decimal("100.00"), Decimal("5000.00"), 0.8, 1.5, "loyal")
+
+    def moved(**changes: Any) -> bool:
+        fields = {
+            "historical_clv": base.historical_clv,
+            "predicted_clv": base.predicted_clv,
+            "p_alive": base.p_alive,
+            "expected_purchases": base.expected_purchases,
+            "value_segment": base.value_segment,
+        }
+        return materially_changed(base, ValueFigures(**(fields | changes)))
+
+    assert not moved()
+    assert moved(historical_clv=Decimal("100.01"))  # money from orders: exact
+    assert moved(value_segment="at_risk")
+    assert not moved(p_alive=0.805) and moved(p_alive=0.79)
+    assert not moved(expected_purchases=1.51) and moved(expected_purchases=1.52)
+    assert not moved(predicted_clv=Decimal("5040.00")) and moved(predicted_clv=Decimal("5050.00"))
+    assert moved(p_alive=None) and moved(predicted_clv=None)
