@@ -26,45 +26,27 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Row, Table, bindparam, insert, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from operator_app.analytics.clv import ModelFitError
 from operator_app.analytics.scoring import ClvModel, fit_clv_model
-from operator_app.analytics.segments import CustomerSegment
 from operator_app.server import changelog, upsell_stats
 from operator_app.server.db import Database
-from operator_app.server.models import AnalyticsRun, ChangeLog, Customer
-from operator_app.server.refit_history import OrderHistory, find_keys, read_order_history
-from operator_app.server.refit_scores import (
-    ScoreArrays,
-    ValueFigures,
-    cents_to_money,
-    materially_changed,
-    score_arrays,
-    stored_money,
-    stored_p_alive,
-    stored_purchases,
-)
-from operator_app.server.serialize import dumps, snapshot_from_mapping
+from operator_app.server.models import AnalyticsRun
+from operator_app.server.refit_history import read_order_history
+from operator_app.server.refit_scores import score_arrays
+from operator_app.server.refit_writer import ACTOR, CustomerValueWriter
 from operator_app.server.settings import utc_now
 
 log = logging.getLogger(__name__)
 
-ACTOR = "analytics-refit"
 # A run that has not reported for this long is taken to have died with its process.
 STALE_AFTER = timedelta(minutes=30)
+HEARTBEAT_SECONDS = 60.0
 # Arbitrary, fixed: the advisory lock that makes claiming a run atomic on PostgreSQL.
 RUN_LOCK_KEY = 0x6F61_7266_0001
-VALUE_COLUMNS = (
-    "historical_clv",
-    "predicted_clv",
-    "p_alive",
-    "expected_purchases",
-    "value_segment",
-)
 
 
 class RefitBusy(RuntimeError):
@@ -81,6 +63,7 @@ class RefitOptions:
     discount_rate: float = 0.01  # per month
     unit: str = "weeks"
     chunk_size: int = 2000
+    pause_seconds: float = 0.12  # after each written chunk, on SQLite
 
     def __post_init__(self) -> None:
         if not 1 <= self.horizon_months <= 120:
@@ -237,16 +220,31 @@ def _run(
     fitted = time.perf_counter()
     report.timings["fit"] = fitted - loaded
 
-    writer = _ChunkWriter(history, scores, now, report)
+    writer = CustomerValueWriter(history, scores, now, report)
+    pause = options.pause_seconds if db.dialect == "sqlite" else 0.0
     after = None
+    last_beat = time.monotonic()
     while True:
         if should_stop():
             raise RefitCancelled("asked to stop")
-        with db.writing() as session:
-            after = writer.write_chunk(session, after, options.chunk_size)
-            _heartbeat(session, report.run_id, clock())
-        if after is None:
+        # Comparing needs no lock; only chunks with changes take the write lock.
+        with db.reading() as session:
+            plan = writer.plan(session, after, options.chunk_size)
+        if plan.changed:
+            with db.writing() as session:
+                writer.rewrite(session, plan.changed)
+                _heartbeat(session, report.run_id, clock())
+            last_beat = time.monotonic()
+            # SQLite has one writer: a pause lets the requests queued meanwhile write
+            # (their busy handler retries at most 100 ms apart) before the next chunk.
+            time.sleep(pause)
+        elif time.monotonic() - last_beat > HEARTBEAT_SECONDS:
+            with db.writing() as session:
+                _heartbeat(session, report.run_id, clock())
+            last_beat = time.monotonic()
+        if plan.last_id is None:
             break
+        after = plan.last_id
     written = time.perf_counter()
     report.timings["write"] = written - fitted
 
@@ -259,125 +257,3 @@ def _run(
             report.last_seq = changelog.append(session, [change], actor=ACTOR, at=now)
     report.timings["upsell_stats"] = time.perf_counter() - written
     report.timings["total"] = time.perf_counter() - started
-
-
-class _ChunkWriter:
-    """Rewrites the value columns of one chunk of customers, in its transaction."""
-
-    def __init__(
-        self,
-        history: OrderHistory,
-        scores: ScoreArrays | None,
-        now: datetime,
-        report: RefitReport,
-    ) -> None:
-        self.history = history
-        self.scores = scores
-        self.now = now
-        self.report = report
-        self.table: Table = Customer.__table__  # type: ignore[assignment]
-
-    def _figures(self, position: int, old: ValueFigures) -> ValueFigures:
-        history, scores = self.history, self.scores
-        if position < 0:
-            return ValueFigures(cents_to_money(0), None, None, None, CustomerSegment.NEW.value)
-        historical = cents_to_money(int(history.historical_cents[position]))
-        row = int(history.rfm_row[position])
-        if row < 0:
-            return ValueFigures(historical, None, None, None, CustomerSegment.NEW.value)
-        if scores is None:  # no model this time: keep the last predictions
-            return ValueFigures(
-                historical,
-                old.predicted_clv,
-                old.p_alive,
-                old.expected_purchases,
-                old.value_segment,
-            )
-        self.report.scored += 1
-        return ValueFigures(
-            historical,
-            stored_money(float(scores.predicted_clv[row])),
-            stored_p_alive(float(scores.p_alive[row])),
-            stored_purchases(float(scores.expected_purchases[row])),
-            scores.segment(row),
-        )
-
-    def write_chunk(self, session: Session, after: Any, size: int) -> Any:
-        """Handle the next ``size`` customers after id ``after``; the last id, or None at
-        the end."""
-        c = self.table
-        query = select(c.c.id, c.c.version, *(c.c[name] for name in VALUE_COLUMNS))
-        if after is not None:
-            query = query.where(c.c.id > after)
-        query = query.order_by(c.c.id).limit(size)
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
-        rows = session.connection().execute(query).all()
-        if not rows:
-            return None
-        self.report.customers += len(rows)
-        positions = find_keys(self.history.keys, [row.id.bytes for row in rows])
-        changed: dict[uuid.UUID, tuple[int, ValueFigures]] = {}
-        for row, position in zip(rows, positions, strict=True):
-            old = _figures_of(row)
-            new = self._figures(int(position), old)
-            if materially_changed(old, new):
-                changed[row.id] = (row.version + 1, new)
-        if changed:
-            self._rewrite(session, changed)
-        return rows[-1].id if len(rows) == size else None
-
-    def _rewrite(
-        self, session: Session, changed: dict[uuid.UUID, tuple[int, ValueFigures]]
-    ) -> None:
-        c = self.table
-        connection = session.connection()
-        full = connection.execute(select(c).where(c.c.id.in_(list(changed)))).mappings().all()
-        params = []
-        entries = []
-        for mapping in full:
-            version, figures = changed[mapping["id"]]
-            values = {name: getattr(figures, name) for name in VALUE_COLUMNS}
-            params.append(
-                {
-                    "b_id": mapping["id"],
-                    "b_version": version,
-                    **{f"b_{k}": v for k, v in values.items()},
-                }
-            )
-            row = {**mapping, **values, "version": version, "updated_at": self.now}
-            entries.append(
-                {
-                    "entity": "customer",
-                    "entity_id": mapping["id"],
-                    "op": "update",
-                    "version": version,
-                    "data": dumps(snapshot_from_mapping("customer", row)),
-                    "at": self.now,
-                    "actor": ACTOR,
-                }
-            )
-        statement = (
-            update(c)
-            .where(c.c.id == bindparam("b_id"))
-            .values(
-                version=bindparam("b_version"),
-                updated_at=self.now,
-                **{name: bindparam(f"b_{name}") for name in VALUE_COLUMNS},
-            )
-        )
-        connection.execute(statement, params)
-        changelog.lock_for_append(session)
-        connection.execute(insert(ChangeLog), entries)
-        self.report.changed += len(entries)
-        self.report.last_seq = changelog.latest_seq(session)
-
-
-def _figures_of(row: Row[Any]) -> ValueFigures:
-    return ValueFigures(
-        row.historical_clv,
-        row.predicted_clv,
-        row.p_alive,
-        row.expected_purchases,
-        row.value_segment,
-    )
