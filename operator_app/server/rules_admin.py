@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from operator_app.domain.enums import CoverageKind, OrderStatus
 from operator_app.domain.upsell import DEFAULT_POLICY, UpsellRule
+from operator_app.server import fields as f
 from operator_app.server.audit import audit
 from operator_app.server.changelog import PendingChange
 from operator_app.server.models import (
@@ -33,7 +34,8 @@ from operator_app.server.models import (
 from operator_app.server.models import UpsellRule as RuleRow
 
 _LIST_KEYS = ("segments", "tiers", "channels", "owns_products", "owns_categories")
-_TEXT_KEYS = {"reason": 500, "script": 2000}
+_TEXT_KEYS = {"reason": f.text(500), "script": f.text(2000, multiline=True)}
+_NAME = f.text(200, required=True)
 _KNOWN = ("offer_product_id", "reason", "script", "prior_accept_rate", *_LIST_KEYS)
 MAX_LIST_ITEMS = 200
 PREVIEW_LIMIT = 20
@@ -57,12 +59,11 @@ def _without_prefix(message: str, name: str) -> str:
 def _shape_errors(definition: dict[str, Any]) -> list[dict[str, str]]:
     """Types and sizes the domain parser would coerce or accept silently."""
     errors = []
-    for key, limit in _TEXT_KEYS.items():
-        value = definition.get(key, "")
-        if not isinstance(value, str):
-            errors.append({"field": f"definition.{key}", "message": "must be text"})
-        elif len(value) > limit:
-            errors.append({"field": f"definition.{key}", "message": f"at most {limit} characters"})
+    for key, parse in _TEXT_KEYS.items():
+        try:
+            parse(definition.get(key, ""))
+        except f.FieldError as error:
+            errors.append({"field": f"definition.{key}", "message": str(error)})
     for key in _LIST_KEYS:
         value = definition.get(key, [])
         if isinstance(value, list):
@@ -85,9 +86,11 @@ def parse_rule(
 ) -> UpsellRule:
     """The engine's rule for these fields, or :class:`RuleInvalid` naming every fault."""
     errors: list[dict[str, str]] = []
-    name = name.strip()
-    if not name:
-        errors.append({"field": "name", "message": "must not be empty"})
+    try:
+        name = _NAME(name)
+    except f.FieldError as error:
+        errors.append({"field": "name", "message": str(error)})
+        name = ""
     label = name or "rule"
     for key in sorted(set(definition) - set(_KNOWN)):
         errors.append(

@@ -108,11 +108,15 @@ def _invalid_cases(product: str) -> list[tuple[dict[str, Any], dict[str, str]]]:
         ),
         (
             {"name": "r", "definition": {"offer_product_id": product, "reason": 5}},
-            {"definition.reason": "must be text"},
+            {"definition.reason": "expected text"},
         ),
         (
             {"name": "r", "definition": {"offer_product_id": product, "owns_products": [missing]}},
             {"definition.owns_products": "no such product"},
+        ),
+        (
+            {"name": "bell\a", "definition": {"offer_product_id": product, "script": "x" * 2001}},
+            {"name": "control characters", "definition.script": "at most 2000 characters"},
         ),
         ({"name": "r"}, {"definition": "Field required"}),
     ]
