@@ -7,6 +7,7 @@ Qt is imported only by the commands that open a window, so headless commands
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -51,6 +52,27 @@ def _png_path(text: str) -> Path:
     if path.suffix.lower() != ".png":
         raise argparse.ArgumentTypeError(f"the screenshot must be a .png file, got {text!r}")
     return path
+
+
+def _gui_path_problem(args: argparse.Namespace) -> str | None:
+    """Paths that cannot work, caught before a window opens."""
+    data_dir: Path | None = getattr(args, "data_dir", None)
+    if (
+        data_dir is not None
+        and data_dir.expanduser().exists()
+        and not data_dir.expanduser().is_dir()
+    ):
+        return f"--data-dir {str(data_dir)!r} is a file, not a folder"
+    shot: Path | None = getattr(args, "screenshot", None)
+    if shot is not None:
+        folder = shot.parent if str(shot.parent) else Path(".")
+        if not folder.is_dir():
+            return f"cannot save the screenshot: folder {str(folder)!r} does not exist"
+        if shot.is_dir():
+            return f"cannot save the screenshot: {str(shot)!r} is a folder"
+        if not os.access(folder, os.W_OK) or (shot.exists() and not os.access(shot, os.W_OK)):
+            return f"cannot save the screenshot: {str(shot)!r} is not writable"
+    return None
 
 
 def _add_gui_options(parser: argparse.ArgumentParser, *, nested: bool = False) -> None:
@@ -120,22 +142,68 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pop.add_argument("uri", metavar="NUMBER_OR_URI")
     _add_gui_options(pop, nested=True)
+    _add_sync_commands(sub)
     return parser
+
+
+def _add_sync_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    data_dir_help = "folder of the local cache (default: your user data folder)"
+    sync = sub.add_parser(
+        "sync",
+        help="pull and push changes with the server until both are idle",
+        description="Pull the server's changes into the local cache and send local changes, "
+        "until nothing is left. Signs in with the saved token, else $OPERATOR_APP_PASSWORD, "
+        "else asks on the terminal. Exit status: 0 synced, 1 failed, 2 usage, 3 sign-in refused.",
+    )
+    sync.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=data_dir_help)
+    sync.add_argument("--server", metavar="URL", help="server address (remembered once given)")
+    sync.add_argument("--user", metavar="NAME", help="user name (remembered once given)")
+    sync.add_argument("--ca-bundle", type=Path, metavar="PEM", help="company CA certificates")
+    cache = sub.add_parser("cache", help="inspect the local cache")
+    actions = cache.add_subparsers(dest="cache_command", metavar="ACTION", required=True)
+    stats = actions.add_parser("stats", help="cursor, pending local changes, rows per entity")
+    stats.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    stats.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=data_dir_help)
+
+
+CALL_SCHEMES = ("tel:", "callto:", "sip:")
+
+
+def _as_pop(argv: list[str]) -> list[str]:
+    """``operator-app tel:+7…`` means ``operator-app pop tel:+7…``: the form desktops use
+    when the app is the handler of tel:, callto: and sip: links."""
+    if any(arg in ("pop", "demo-data", "sync", "cache") for arg in argv):
+        return argv
+    for index, arg in enumerate(argv):
+        if arg.lower().startswith(CALL_SCHEMES):
+            return [*argv[:index], "pop", *argv[index:]]
+    return argv
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(_as_pop(list(sys.argv[1:] if argv is None else argv)))
     try:
         if args.command == "demo-data":
             from operator_app.services.demo_seed import run_demo_data_command
 
             return run_demo_data_command(args)
+        if args.command == "sync":
+            from operator_app.services.sync_command import run_sync_command
+
+            return run_sync_command(args)
+        if args.command == "cache":
+            from operator_app.services.cache_stats import run_cache_stats_command
+
+            return run_cache_stats_command(args)
         if args.command == "pop":
             from operator_app.domain.phones import normalize_phone
 
             if normalize_phone(args.uri) is None:
                 parser.error(f"{args.uri!r} is not a phone number or a tel:/callto:/sip: link")
+        problem = _gui_path_problem(args)
+        if problem:
+            parser.error(problem)
         from operator_app.gui.app import run_gui
 
         return run_gui(args)

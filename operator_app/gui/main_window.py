@@ -22,7 +22,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QAbstractSlider, QApplication, QLabel, QMainWindow, QWidget
 
-from operator_app.demo.users import DEMO_USERS
 from operator_app.domain.entities import CustomerCard, CustomerSummary
 from operator_app.domain.phones import format_phone, normalize_phone
 from operator_app.gui import theme
@@ -65,6 +64,10 @@ def worklist_assignee(ctx: AppContext) -> str:
     if isinstance(login, str) and login:
         return login
     if ctx.demo:
+        # Imported here: operator_app.demo loads the generator and Faker, which cost
+        # every start a third of a second.
+        from operator_app.demo.users import DEMO_USERS
+
         return DEMO_USERS[0].username
     return ctx.user_name
 
