@@ -26,7 +26,10 @@ from operator_app.server.routes import (
     reviews,
     surveys,
     sync,
+    upsell_rules,
+    value_metrics,
 )
+from operator_app.server.refit_schedule import start_refit_schedule
 from operator_app.server.settings import API_PREFIX, ServerSettings
 from operator_app.server.survey_runtime import SurveyRuntime
 
@@ -58,7 +61,10 @@ def create_app(db: Database, settings: ServerSettings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         context.hub.attach(asyncio.get_running_loop())
         runtime.start()  # the survey delivery worker
+        schedule = _app.state.refit_task = start_refit_schedule(context)
         yield
+        if schedule is not None:
+            schedule.cancel()
         context.hub.close()
         await runtime.stop()
 
@@ -74,7 +80,19 @@ def create_app(db: Database, settings: ServerSettings | None = None) -> FastAPI:
     app.state.context = context
     app.state.surveys = runtime
     install_error_handlers(app)
-    for module in (meta, auth, sync, events, customers, surveys, reviews, metrics, admin):
+    for module in (
+        meta,
+        auth,
+        sync,
+        events,
+        customers,
+        surveys,
+        reviews,
+        metrics,
+        admin,
+        upsell_rules,
+        value_metrics,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(survey_page.router)  # /s/{token}: the customers' page, outside the API
     # Added innermost first: the version header also marks 413 and 500 answers.

@@ -9,6 +9,7 @@ exit status 2 (usage) or 1 (could not be done); never a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import ipaddress
 import os
@@ -78,6 +79,30 @@ def _host(text: str) -> str:
     return host
 
 
+def _months(text: str) -> int:
+    return _count(text, most=120)
+
+
+def _monthly_rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number such as 0.01, got {text!r}") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a monthly rate from 0 up to (not including) 1, such as 0.01; got {text}"
+        )
+    return value
+
+
+def _clock_time(text: str) -> dt.time:
+    try:
+        hours, minutes = (int(part) for part in text.strip().split(":"))
+        return dt.time(hours, minutes)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a time as HH:MM (UTC), got {text!r}") from None
+
+
 def _existing_file(text: str) -> Path:
     path = Path(text).expanduser()
     if not path.is_file():
@@ -144,6 +169,42 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-key", type=_existing_file, metavar="PEM", help="key for --tls-cert")
     serve.add_argument(
         "--log-level", choices=["critical", "error", "warning", "info", "debug"], default="info"
+    )
+    serve.add_argument(
+        "--refit-at",
+        type=_clock_time,
+        default=dt.time(3, 0),
+        metavar="HH:MM",
+        help="daily customer-value refit at this UTC time (default 03:00)",
+    )
+    serve.add_argument(
+        "--no-refit", action="store_true", help="do not run the daily customer-value refit"
+    )
+
+    analytics = sub.add_parser(
+        "analytics",
+        help="customer value analytics",
+        description="Customer value analytics over the order history.",
+    )
+    analytics_sub = analytics.add_subparsers(
+        dest="analytics_command", metavar="ACTION", required=True
+    )
+    refit = analytics_sub.add_parser(
+        "refit",
+        help="refit the CLV models and update every customer's value figures",
+        description="Fit BG/NBD and Gamma-Gamma on the paid orders, then update each "
+        "customer's historical CLV (paid minus refunded), predicted CLV, P(alive), expected "
+        "purchases and value segment, and the upsell statistics. Changed customers reach "
+        "clients through the change feed. `serve` also runs this daily.",
+    )
+    _add_database_option(refit)
+    refit.add_argument("--horizon-months", type=_months, default=12, metavar="N", help="default 12")
+    refit.add_argument(
+        "--discount-rate",
+        type=_monthly_rate,
+        default=0.01,
+        metavar="RATE",
+        help="monthly discount rate for predicted CLV (default 0.01)",
     )
     return parser
 
@@ -317,8 +378,26 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def cmd_analytics(args: argparse.Namespace) -> int:
+    from operator_app.server.refit import RefitBusy
+    from operator_app.server.refit_command import refit_command
+
+    db = _open_database(args.database_url, creating=False)
+    try:
+        _require_current_schema(db)
+        try:
+            return refit_command(
+                db, horizon_months=args.horizon_months, discount_rate=args.discount_rate
+            )
+        except RefitBusy as busy:
+            raise CommandError(f"{busy}; try again when it has finished") from None
+    finally:
+        db.dispose()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from operator_app.server.serving import serve
+    from operator_app.server.settings import ServerSettings
 
     if (args.tls_cert is None) != (args.tls_key is None):
         raise argparse.ArgumentTypeError("--tls-cert and --tls-key go together")
@@ -326,7 +405,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from operator_app.server.settings import ServerSettings
 
     try:
-        settings = ServerSettings(delivery=DeliverySettings.from_env())
+        settings = ServerSettings(
+            delivery=DeliverySettings.from_env(),
+            refit_at=None if args.no_refit else args.refit_at,
+        )
     except DeliverySettingsError as error:
         raise CommandError(str(error)) from None
     db = _open_database(args.database_url, creating=False)
@@ -357,6 +439,7 @@ COMMANDS = {
     "create-user": cmd_create_user,
     "create-integration-token": cmd_create_integration_token,
     "serve": cmd_serve,
+    "analytics": cmd_analytics,
 }
 
 

@@ -86,6 +86,8 @@ class Customer(Versioned, Base):
     historical_clv: Mapped[Decimal] = mapped_column(default=Decimal(0))
     predicted_clv: Mapped[Decimal | None]
     p_alive: Mapped[float | None] = mapped_column(Float)
+    # BG/NBD expected purchases over the refit's horizon (analytics refit)
+    expected_purchases: Mapped[float | None] = mapped_column(Float)
     value_segment: Mapped[str | None] = mapped_column(String(32))
     last_csat: Mapped[int | None]
     last_nps: Mapped[int | None]
@@ -269,6 +271,21 @@ class UpsellRule(Versioned, Base):
     definition: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class UpsellStats(Versioned, Base):
+    """What the analytics refit learned for offline ranking: one row (fixed id).
+
+    ``acceptance``: rows of ``AcceptanceStats.to_list()`` (reason_code, segment,
+    accepted, declined, not_now); ``co_purchases``: rows {product_id, with_product_id,
+    confidence} for ``CoPurchaseStats``.
+    """
+
+    __tablename__ = "upsell_stats"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    computed_at: Mapped[datetime]
+    acceptance: Mapped[list[Any]] = mapped_column(default=list)
+    co_purchases: Mapped[list[Any]] = mapped_column(default=list)
+
+
 class User(Versioned, Base):
     __tablename__ = "users"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
@@ -328,6 +345,29 @@ class ChangeLog(Base):
     data: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime]
     actor: Mapped[str | None] = mapped_column(String(100))
+
+
+class AnalyticsRun(Base):
+    """One run of the customer-value refit: who started it, how it went, the fitted model.
+
+    ``status``: running → succeeded | failed | cancelled; a run whose ``heartbeat_at``
+    went stale (the process died) is marked abandoned by the next one.
+    """
+
+    __tablename__ = "analytics_runs"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    trigger: Mapped[str] = mapped_column(String(16))  # command | schedule
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    heartbeat_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    customers: Mapped[int] = mapped_column(default=0)  # customers looked at
+    scored: Mapped[int] = mapped_column(default=0)  # customers with a prediction
+    changed: Mapped[int] = mapped_column(default=0)  # customer rows updated (= feed rows)
+    # ClvModel.to_dict() (BG/NBD and Gamma-Gamma parameters, horizon, discount), if fitted
+    model: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)  # timings, counts
+    message: Mapped[str] = mapped_column(Text, default="")
 
 
 class Token(Base):
@@ -424,6 +464,7 @@ ENTITY_MODELS: dict[str, type[Base]] = {
     "review_case": ReviewCase,
     "offer": Offer,
     "upsell_rule": UpsellRule,
+    "upsell_stats": UpsellStats,
     "user": User,
     "audit_event": AuditEvent,
     "policy": Policy,

@@ -32,6 +32,7 @@ from operator_app.server.models import (
     Product,
     User,
 )
+from operator_app.server.offers import lead_from_offer
 from operator_app.server.security import Principal
 from operator_app.server.serialize import snapshot, to_json_value
 
@@ -151,7 +152,8 @@ def create_message(work: Work) -> Outcome:
 
 
 def create_offer(work: Work) -> Outcome:
-    """What the customer said to an offer: recorded, never edited."""
+    """What the customer said to an offer: recorded, never edited; an accepted product
+    offer also opens (or advances) an interest at stage cart."""
     _must_be_new(work, Offer, "offer")
     _customer_exists(work, work.values["customer_id"])
     product_id = work.values.get("product_id")
@@ -172,7 +174,11 @@ def create_offer(work: Work) -> Outcome:
         updated_at=work.now,
     )
     work.session.add(offer)
-    return Outcome("applied", 1, changes=[PendingChange("offer", offer, "create")])
+    changes = [PendingChange("offer", offer, "create")]
+    lead = lead_from_offer(work.session, offer, work.now)  # accepted: a lead for sales
+    if lead is not None:
+        changes.append(lead)
+    return Outcome("applied", 1, changes=changes)
 
 
 # --- mutable rows ------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from operator_app.server.delivery_settings import DeliverySettings
 
@@ -31,5 +31,9 @@ class ServerSettings:
     event_send_timeout_seconds: float = 30.0
     # Survey e-mail, channel gateway, review webhook (read from the environment by `serve`).
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    # The daily customer-value refit inside `serve`, at this UTC time; None: not scheduled.
+    refit_at: time | None = None
+    refit_horizon_months: int = 12
+    refit_discount_rate: float = 0.01  # per month
     # Tests move time forward (token expiry, rate-limit windows) without sleeping.
     clock: Callable[[], datetime] = field(default=utc_now)

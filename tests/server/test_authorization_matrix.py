@@ -78,6 +78,18 @@ MATRIX: dict[tuple[str, str], Access] = {
     # The customers' survey page: public, the link is the key (a bearer token changes nothing).
     ("GET", "/s/{token}"): Access(EVERYONE, prepare=lambda s: ({"token": make_link(s)[1]}, {})),
     ("POST", "/s/{token}"): Access(EVERYONE, prepare=page_form),
+    ("GET", "/api/v1/metrics/customers"): Access(STAFF),
+    ("GET", "/api/v1/metrics/offers"): Access(STAFF),
+    ("GET", "/api/v1/admin/upsell-rules"): Access(ADMIN),
+    ("POST", "/api/v1/admin/upsell-rules"): Access(ADMIN, lambda s: {"json": _rule_body(s)}),
+    ("POST", "/api/v1/admin/upsell-rules/preview"): Access(
+        ADMIN, lambda s: {"json": {"rule_id": matrix_rule_id(s)}}
+    ),
+    ("GET", "/api/v1/admin/upsell-rules/{rule_id}"): Access(ADMIN),
+    ("PUT", "/api/v1/admin/upsell-rules/{rule_id}"): Access(
+        ADMIN, lambda s: {"json": _rule_body(s)}
+    ),
+    ("DELETE", "/api/v1/admin/upsell-rules/{rule_id}"): Access(ADMIN),
 }
 
 PATH_VALUES: dict[str, Callable[[ServerHandle], str]] = {
@@ -85,7 +97,24 @@ PATH_VALUES: dict[str, Callable[[ServerHandle], str]] = {
     "survey_id": lambda s: str(make_link(s)[0]),
     "case_id": lambda s: str(make_case(s)),
     "delivery_id": lambda s: str(make_dead_letter(s)),
+    "rule_id": lambda s: matrix_rule_id(s),
 }
+
+
+def _rule_body(server: ServerHandle) -> dict[str, Any]:
+    return {
+        "name": "Matrix rule",
+        "definition": {"offer_product_id": str(server.data["product_id"])},
+    }
+
+
+def matrix_rule_id(server: ServerHandle) -> str:
+    """A stored upsell rule for the routes that take one (made once per server)."""
+    if "matrix_rule_id" not in server.data:
+        response = server.api.admin.post("/admin/upsell-rules", json=_rule_body(server))
+        assert response.status_code == 201, response.text
+        server.data["matrix_rule_id"] = response.json()["id"]
+    return str(server.data["matrix_rule_id"])
 
 
 def _routes(server: ServerHandle) -> set[tuple[str, str]]:
