@@ -16,6 +16,7 @@ from operator_app.server.errors import install_error_handlers
 from operator_app.server.events import EventHub
 from operator_app.server.middleware import ApiVersionHeader, BodySizeLimit, CrashToProblem
 from operator_app.server.ratelimit import LoginRateLimiter
+from operator_app.server.refit_schedule import start_refit_schedule
 from operator_app.server.routes import (
     admin,
     auth,
@@ -29,7 +30,6 @@ from operator_app.server.routes import (
     upsell_rules,
     value_metrics,
 )
-from operator_app.server.refit_schedule import start_refit_schedule
 from operator_app.server.settings import API_PREFIX, ServerSettings
 from operator_app.server.survey_runtime import SurveyRuntime
 

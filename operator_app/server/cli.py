@@ -402,7 +402,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if (args.tls_cert is None) != (args.tls_key is None):
         raise argparse.ArgumentTypeError("--tls-cert and --tls-key go together")
     from operator_app.server.delivery_settings import DeliverySettings, DeliverySettingsError
-    from operator_app.server.settings import ServerSettings
 
     try:
         settings = ServerSettings(
