@@ -142,7 +142,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pop.add_argument("uri", metavar="NUMBER_OR_URI")
     _add_gui_options(pop, nested=True)
+    _add_sync_commands(sub)
     return parser
+
+
+def _add_sync_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    data_dir_help = "folder of the local cache (default: your user data folder)"
+    sync = sub.add_parser(
+        "sync",
+        help="pull and push changes with the server until both are idle",
+        description="Pull the server's changes into the local cache and send local changes, "
+        "until nothing is left. Signs in with the saved token, else $OPERATOR_APP_PASSWORD, "
+        "else asks on the terminal. Exit status: 0 synced, 1 failed, 2 usage, 3 sign-in refused.",
+    )
+    sync.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=data_dir_help)
+    sync.add_argument("--server", metavar="URL", help="server address (remembered once given)")
+    sync.add_argument("--user", metavar="NAME", help="user name (remembered once given)")
+    sync.add_argument("--ca-bundle", type=Path, metavar="PEM", help="company CA certificates")
+    cache = sub.add_parser("cache", help="inspect the local cache")
+    actions = cache.add_subparsers(dest="cache_command", metavar="ACTION", required=True)
+    stats = actions.add_parser("stats", help="cursor, pending local changes, rows per entity")
+    stats.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    stats.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=data_dir_help)
 
 
 CALL_SCHEMES = ("tel:", "callto:", "sip:")
@@ -151,7 +172,7 @@ CALL_SCHEMES = ("tel:", "callto:", "sip:")
 def _as_pop(argv: list[str]) -> list[str]:
     """``operator-app tel:+7…`` means ``operator-app pop tel:+7…``: the form desktops use
     when the app is the handler of tel:, callto: and sip: links."""
-    if any(arg in ("pop", "demo-data") for arg in argv):
+    if any(arg in ("pop", "demo-data", "sync", "cache") for arg in argv):
         return argv
     for index, arg in enumerate(argv):
         if arg.lower().startswith(CALL_SCHEMES):
@@ -167,6 +188,14 @@ def main(argv: list[str] | None = None) -> int:
             from operator_app.services.demo_seed import run_demo_data_command
 
             return run_demo_data_command(args)
+        if args.command == "sync":
+            from operator_app.services.sync_command import run_sync_command
+
+            return run_sync_command(args)
+        if args.command == "cache":
+            from operator_app.services.cache_stats import run_cache_stats_command
+
+            return run_cache_stats_command(args)
         if args.command == "pop":
             from operator_app.domain.phones import normalize_phone
 

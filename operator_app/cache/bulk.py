@@ -67,12 +67,6 @@ def _table(entity: str) -> Table:
     return table  # type: ignore[return-value]
 
 
-def _check_columns(entity: str, table: Table, rows: list[dict[str, Any]]) -> None:
-    unknown = set(rows[0]) - set(table.c.keys())
-    if unknown:
-        raise BulkLoadError(f"{entity}: no such column(s) {', '.join(sorted(unknown))}")
-
-
 def _e164(phone: Any) -> str | None:
     text = str(phone)
     if text.startswith("+") and text[1:].isdigit():
@@ -137,7 +131,6 @@ class _Loader:
         table = _table(entity)
         if not rows:
             return
-        _check_columns(entity, table, rows)
         if table.name not in self.seen:
             self.seen.add(table.name)
             if _is_empty(self.conn, table):

@@ -257,8 +257,9 @@ def _restrict_mode(path: Path) -> None:
 def _create_file(path: Path) -> None:
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        # Stale side files would be replayed into the new database: move them away.
-        _move_side_files(path, path.with_name(f"{path.name}.orphan-{_stamp()}"))
+        if not path.exists() or path.stat().st_size == 0:
+            # Side files of a deleted cache must not meet the new one: keep them aside.
+            _move_side_files(path, path.with_name(f"{path.name}.orphan-{_stamp()}"))
         fd = os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE)
         os.close(fd)
     except OSError as exc:

@@ -19,6 +19,7 @@ call :func:`index_customers` with the customer ids in the same transaction.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -65,22 +66,27 @@ def create_search_tables(conn: Connection) -> None:
 # -- terms -----------------------------------------------------------------------------
 
 
+_NOT_A_DIGIT = re.compile(r"[^0-9]+")
+
+
 @lru_cache(maxsize=65_536)
-def _name_terms(text: str) -> tuple[str, ...]:
-    # Names repeat a lot (Иван, Петров…): folding each distinct one once pays off in bulk.
+def _word_terms(text: str) -> tuple[str, ...]:
+    # Names and e-mail domains repeat a lot: folding each distinct one once pays off.
     return tuple(w[:MAX_TOKEN_CHARS] for w in words(text))
 
 
-def _identifier_terms(value: str) -> list[str]:
-    """An e-mail local part, an order or contract number: its words, all of them glued
-    together and its digits glued together, so ``ORD-2024-001`` is found by ``2024``,
-    ``ord2024001`` and ``2024001`` (what a digits-only search box query becomes)."""
+def _identifier_terms(value: str, *, digits: bool) -> list[str]:
+    """An e-mail local part, an order or contract number: its words and all of them glued
+    together; for numbers (``digits``) also their digits glued together. So
+    ``ORD-2024-001`` is found by ``2024``, ``ord2024001`` and ``2024001`` (what a
+    digits-only search box query becomes)."""
     parts = [w[:MAX_TOKEN_CHARS] for w in words(value)]
     if len(parts) > 1:
         parts.append("".join(parts)[:MAX_TOKEN_CHARS])
-        digits = "".join(ch for ch in value if ch.isdecimal() and ch.isascii())
-        if digits and digits != parts[-1]:
-            parts.append(digits[:MAX_TOKEN_CHARS])
+        if digits:
+            glued = _NOT_A_DIGIT.sub("", value)[:MAX_TOKEN_CHARS]
+            if glued:
+                parts.append(glued)
     return parts
 
 
@@ -96,18 +102,17 @@ def customer_terms(
     terms: dict[str, None] = {}
     for name in (last_name, first_name, middle_name):
         if name:
-            terms.update(dict.fromkeys(_name_terms(name)))
+            terms.update(dict.fromkeys(_word_terms(name)))
     for phone in phones:
-        digits = "".join(ch for ch in str(phone) if ch.isdigit())
+        digits = _NOT_A_DIGIT.sub("", str(phone))
         if digits:
-            keys = phone_search_keys("+" + digits)
-            terms.update(dict.fromkeys(key[:MAX_TOKEN_CHARS] for key in keys))
+            terms.update(dict.fromkeys(key[:MAX_TOKEN_CHARS] for key in phone_search_keys(digits)))
     for email in emails:
         local, _, domain = str(email).partition("@")
-        terms.update(dict.fromkeys(_identifier_terms(local)))
-        terms.update(dict.fromkeys(w[:MAX_TOKEN_CHARS] for w in words(domain)))
+        terms.update(dict.fromkeys(_identifier_terms(local, digits=False)))
+        terms.update(dict.fromkeys(_word_terms(domain)))
     for number in numbers:
-        terms.update(dict.fromkeys(_identifier_terms(str(number))))
+        terms.update(dict.fromkeys(_identifier_terms(str(number), digits=True)))
     return " ".join(terms)
 
 
@@ -252,6 +257,22 @@ def _quoted_prefix(token: str) -> str:
     return '"' + token.replace('"', '""') + '"*'
 
 
+def match_tokens(text: str) -> list[str]:
+    """What a search box text is searched by: the digits of phone-looking input (one
+    token, matching the phone keys), else its words (see :func:`query_tokens`)."""
+    text = text[:MAX_QUERY_CHARS]
+    digits = query_digits(text)
+    if digits:
+        return [digits[:MAX_TOKEN_CHARS]]
+    return query_tokens(text)
+
+
+def expression(tokens: Iterable[str]) -> str | None:
+    """Quoted prefix terms AND-ed together; None for no tokens."""
+    terms = [_quoted_prefix(token) for token in dict.fromkeys(tokens)]
+    return " ".join(terms) if terms else None
+
+
 def match_expression(text: str) -> str | None:
     """A safe FTS5 MATCH expression for any user text, or None when nothing is searchable.
 
@@ -260,21 +281,60 @@ def match_expression(text: str) -> str | None:
     text. Phone-looking input (``+7 912 345-67-89``, ``8(912)345``) becomes one digit
     string, matching the phone keys indexed for every customer.
     """
-    text = text[:MAX_QUERY_CHARS]
-    digits = query_digits(text)
-    if digits:
-        return _quoted_prefix(digits[:MAX_TOKEN_CHARS])
-    tokens = query_tokens(text)
-    if not tokens:
-        return None
-    return " ".join(_quoted_prefix(token) for token in tokens)
+    return expression(match_tokens(text))
 
 
-def matching_doc_rowids(conn: Connection, expression: str, limit: int) -> list[int]:
-    """Rowids of ``search_docs`` matching ``expression``, in index order (no ranking, so a
-    prefix shared by a million customers still stops after ``limit``)."""
-    rows = _raw(conn).execute(
-        f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ? LIMIT ?",
-        (expression, limit),
-    )
-    return [row[0] for row in rows]
+# Without a prefix index for its length, FTS5 answers a prefix query by first merging
+# the doclists of every matching term: for "алекс" on a million customers that is
+# hundreds of thousands of entries, tens of milliseconds, before LIMIT applies. So
+# longer words are searched by their indexed 4-letter prefix (lazy, stops at LIMIT)
+# and the candidates filtered by the stored terms; only when that prefix is much more
+# common than the word itself, which makes the word rare and its merge cheap, does the
+# exact query run. Words with digits (phones, numbers) are always rare: exact query.
+PREFIX_INDEX_MAX = 4
+CANDIDATES = 2000
+
+# One row per candidate (the customer id, or NULL when a long word is missing), stepped
+# lazily from Python so the scan stops as soon as ``limit`` customers are found.
+_CANDIDATES_SQL = (
+    f"SELECT (SELECT d.customer_id FROM {DOCS_TABLE} d WHERE d.rowid = m.rowid AND {{filters}}) "
+    f"FROM (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ? LIMIT ?) m"
+)
+_EXACT_SQL = (
+    f"SELECT customer_id FROM {DOCS_TABLE} WHERE rowid IN "
+    f"(SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ? LIMIT ?)"
+)
+
+
+def matching_customer_ids(conn: Connection, text: str, limit: int) -> list[bytes]:
+    """Ids of customers with a term starting with every word of ``text`` (at most
+    ``limit``, unranked, in index order)."""
+    tokens = match_tokens(text)
+    if not tokens or limit <= 0:
+        return []
+    raw = _raw(conn)
+    exact = expression(tokens)
+    # Words with a digit (phone keys, numbers) are rare enough to merge directly.
+    long_tokens = [
+        token
+        for token in tokens
+        if len(token) > PREFIX_INDEX_MAX and not any(ch.isdigit() for ch in token)
+    ]
+    if long_tokens:
+        probe = expression(token[:PREFIX_INDEX_MAX] for token in tokens)
+        filters = " AND ".join(["instr(' ' || d.terms, ?) > 0"] * len(long_tokens))
+        candidates = raw.execute(
+            _CANDIDATES_SQL.format(filters=filters),
+            (*(" " + token for token in long_tokens), probe, CANDIDATES),
+        )
+        found: list[bytes] = []
+        checked = 0
+        for (customer_id,) in candidates:
+            checked += 1
+            if customer_id is not None:
+                found.append(customer_id)
+                if len(found) >= limit:
+                    return found
+        if checked < CANDIDATES:
+            return found  # every document the probe matched was checked
+    return [row[0] for row in raw.execute(_EXACT_SQL, (exact, limit))]

@@ -309,6 +309,51 @@ class SyncStateRow(Base):
     username: Mapped[str | None] = mapped_column(String(100))
 
 
+class SyncConflictRow(Base):
+    """A local edit the server refused because the same fields changed there.
+
+    Both sides are kept (JSON form, field → value) until the operator chooses.
+    """
+
+    __tablename__ = "sync_conflicts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    mutation_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    base_version: Mapped[int | None]
+    server_version: Mapped[int | None]
+    mine: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    theirs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+    detected_at: Mapped[datetime]
+
+
+class RejectedMutationRow(Base):
+    """An outbox row the server refused for good (kept aside, visible, not retried)."""
+
+    __tablename__ = "outbox_rejected"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)  # its former outbox seq
+    mutation_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[uuid.UUID]
+    op: Mapped[str] = mapped_column(String(16))
+    base_version: Mapped[int | None]
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+    rejected_at: Mapped[datetime]
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
+class ServerShadowRow(Base):
+    """The server's last known values of fields that show unpushed local edits."""
+
+    __tablename__ = "sync_shadow"
+    entity: Mapped[str] = mapped_column(String(32), primary_key=True)
+    entity_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    version: Mapped[int | None]
+
+
 # entity name (API / outbox / demo rows) → table
 ENTITY_TABLES = {
     "customer": CustomerRow.__table__,

@@ -299,12 +299,15 @@ _WORKLIST_SELECT = (
 )
 
 # The channels that have waiting conversations, read off the partial index a step at a
-# time (a handful of seeks) rather than by scanning it.
+# time (a handful of seeks) rather than by scanning it. INDEXED BY: for min() the planner
+# may otherwise pick the status index and walk every open conversation.
 _WAITING_CHANNELS_SQL = f"""
     WITH RECURSIVE waiting(channel) AS (
-        SELECT (SELECT min(v.channel) FROM conversations v WHERE {_WAITING})
+        SELECT (SELECT min(v.channel) FROM conversations v
+                INDEXED BY ix_conversations_waiting WHERE {_WAITING})
         UNION ALL
         SELECT (SELECT min(v.channel) FROM conversations v
+                INDEXED BY ix_conversations_waiting
                  WHERE {_WAITING} AND v.channel > waiting.channel)
         FROM waiting WHERE waiting.channel IS NOT NULL
     )

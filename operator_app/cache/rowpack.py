@@ -12,7 +12,6 @@ anything unusual falls back to the type's processor, which raises the proper err
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from operator import attrgetter, itemgetter
@@ -43,9 +42,10 @@ def _processor_converter(processor: Callable[[Any], Any] | None) -> Convert:
 
 def _uuid_converter(processor: Callable[[Any], Any]) -> Convert:
     def convert(values: list[Any]) -> list[Any]:
-        if all(type(v) is uuid.UUID for v in values):
+        try:
             return list(map(_uuid_bytes, values))
-        return list(map(processor, values))
+        except AttributeError:  # bytes, strings or None among them
+            return list(map(processor, values))
 
     return convert
 
@@ -67,7 +67,7 @@ def _json_converter(processor: Callable[[Any], Any]) -> Convert:
 
     def convert(values: list[Any]) -> list[Any]:
         try:
-            return [dumps(v) if v is not None else None for v in values]
+            return ["[]" if v == [] else dumps(v) if v is not None else None for v in values]
         except (TypeError, ValueError):
             return list(map(processor, values))
 
@@ -109,6 +109,9 @@ def pack(
     :class:`MissingValueError` naming the column.
     """
     mentioned: set[str] = set().union(*rows)
+    unknown = mentioned - set(table.c.keys())
+    if unknown:
+        raise ValueError(f"no such column(s) {', '.join(sorted(unknown))}")
     defaults = {
         column.key: _default(table, column.key)
         for column in table.columns

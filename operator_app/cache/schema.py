@@ -19,7 +19,7 @@ from operator_app import __version__
 from operator_app.cache import fts
 from operator_app.cache.models import Base
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FORMAT_MARKER = "operator-app cache"
 # Also stamped into the SQLite header ("OPCA"), so tools can tell the file apart.
 APPLICATION_ID = 0x4F504341
@@ -92,8 +92,33 @@ def _v2_search_index_and_worklists(conn: Connection) -> None:
     fts.rebuild_search_index(conn)
 
 
+_V3_SYNC_TABLES = (
+    """CREATE TABLE IF NOT EXISTS sync_conflicts (
+        id INTEGER NOT NULL, mutation_id BLOB NOT NULL, entity VARCHAR(32) NOT NULL,
+        entity_id BLOB NOT NULL, base_version INTEGER, server_version INTEGER,
+        mine JSON NOT NULL, theirs JSON NOT NULL, error TEXT, detected_at BIGINT NOT NULL,
+        PRIMARY KEY (id), UNIQUE (mutation_id))""",
+    "CREATE INDEX IF NOT EXISTS ix_sync_conflicts_entity_id ON sync_conflicts (entity_id)",
+    """CREATE TABLE IF NOT EXISTS outbox_rejected (
+        seq INTEGER NOT NULL, mutation_id BLOB NOT NULL, entity VARCHAR(32) NOT NULL,
+        entity_id BLOB NOT NULL, op VARCHAR(16) NOT NULL, base_version INTEGER,
+        data JSON NOT NULL, created_at BIGINT NOT NULL, rejected_at BIGINT NOT NULL,
+        error TEXT NOT NULL, PRIMARY KEY (seq), UNIQUE (mutation_id))""",
+    """CREATE TABLE IF NOT EXISTS sync_shadow (
+        entity VARCHAR(32) NOT NULL, entity_id BLOB NOT NULL, fields JSON NOT NULL,
+        version INTEGER, PRIMARY KEY (entity, entity_id))""",
+)
+
+
+def _v3_sync_bookkeeping(conn: Connection) -> None:
+    """Sync conflicts for the operator, refused changes, server values under local edits."""
+    for statement in _V3_SYNC_TABLES:
+        conn.exec_driver_sql(statement)
+
+
 UPGRADES: tuple[Upgrade, ...] = (
     Upgrade(2, "customer search index, worklist indexes", _v2_search_index_and_worklists),
+    Upgrade(3, "sync conflicts, refused changes, shadow values", _v3_sync_bookkeeping),
 )
 
 

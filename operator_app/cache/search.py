@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from sqlalchemy.engine import Connection
 
 from operator_app.cache import fts, mapping
+from operator_app.cache.models import OPEN_SQL
 from operator_app.domain.entities import CustomerSummary
 from operator_app.domain.enums import Tier
 from operator_app.domain.phones import normalize_phone, query_digits
@@ -33,13 +34,12 @@ MAX_PHONE_DIGITS = 15  # E.164
 _NAME_KEY_MAX = 600
 # Sorts after every character a name can hold, closing a prefix range.
 _AFTER_PREFIX = "\U0010ffff"
-_OPEN_SQL = "status IN ('open', 'pending')"
 
 _SUMMARY_SQL = f"""
     SELECT c.id, c.last_name, c.first_name, c.middle_name, c.phones, c.emails, c.tier,
            c.name_key,
            EXISTS (SELECT 1 FROM conversations v
-                    WHERE v.customer_id = c.id AND v.{_OPEN_SQL}) AS has_open
+                    WHERE v.customer_id = c.id AND v.{OPEN_SQL}) AS has_open
     FROM customers c WHERE c.id IN ({{marks}})
 """
 
@@ -106,16 +106,8 @@ def _name_prefix_ids(conn: Connection, text: str, limit: int) -> list[bytes]:
 
 
 def _full_text_ids(conn: Connection, text: str, limit: int) -> list[bytes]:
-    expression = fts.match_expression(text)
-    if expression is None:
-        return []
     try:
-        return _column(
-            conn,
-            f"SELECT customer_id FROM {fts.DOCS_TABLE} WHERE rowid IN "
-            f"(SELECT rowid FROM {fts.SEARCH_TABLE} WHERE {fts.SEARCH_TABLE} MATCH ? LIMIT ?)",
-            (expression, limit),
-        )
+        return fts.matching_customer_ids(conn, text, limit)
     except sqlite3.OperationalError:
         # The expression is built to be valid for any input; should FTS5 still refuse
         # it, the search box shows the other hits rather than an error.

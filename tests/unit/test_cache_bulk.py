@@ -180,12 +180,24 @@ DANGLING_MESSAGE = {
     [
         ([("customr", [{"id": uid(1)}])], "unknown entity 'customr'"),
         ([("customer", [customer(1, "А", "Б", colour="red")])], r"no such column\(s\) colour"),
+        (
+            [("customer", [customer(1, "А", "Б"), customer(2, "В", "Г", hue=1)])],
+            r"no such column\(s\) hue",
+        ),
         ([("product", [{"id": uid(1), "sku": "s", "category": "c", "price": 1}])], "name"),
         ([("customer", [customer(1, "А", "Б", updated_at=datetime(2024, 1, 1))])], "naive"),
         ([("customer", [customer(1, "А", "Б"), customer(1, "В", "Г")])], "UNIQUE"),
         ([("message", [DANGLING_MESSAGE])], "refer to rows that were not loaded"),
     ],
-    ids=["entity", "column", "required", "naive-time", "duplicate", "dangling-reference"],
+    ids=[
+        "entity",
+        "column",
+        "column-in-a-later-row",
+        "required",
+        "naive-time",
+        "duplicate",
+        "dangling-reference",
+    ],
 )
 def test_bad_rows_give_a_clear_error(
     tmp_path: Path, batches: list[tuple[str, list[dict[str, Any]]]], message: str

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
+from operator_app.cache import fts
 from operator_app.cache.bulk import load_rows
 from operator_app.cache.db import open_cache, write_transaction
 from operator_app.cache.fts import index_customers, match_expression
@@ -345,3 +346,16 @@ def test_bulk_loaded_customers_are_searchable_in_a_second_load(tmp_path: Path) -
     assert ids(repo, "+7 999 555-44-33") == [uid(150)]
     assert ids(repo, "елкин") == [ELKIN]
     engine.dispose()
+
+
+@pytest.mark.parametrize("candidates", [1, 2, 3, 4000])
+def test_long_words_find_the_same_whatever_the_candidate_budget(
+    repo: CustomerRepository, monkeypatch: pytest.MonkeyPatch, candidates: int
+) -> None:
+    monkeypatch.setattr(fts, "CANDIDATES", candidates)
+    assert set(ids(repo, "иванович")) == {ELKIN, IVANOV}
+    assert ids(repo, "мария") == [IVANOVA]
+    assert ids(repo, "elkin petr") == [ELKIN]
+    assert ids(repo, "yandex") == [SEMENOV]
+    assert ids(repo, "912345") == [ELKIN]
+    assert ids(repo, "ивановиченко") == []
