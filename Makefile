@@ -32,5 +32,11 @@ bench: install
 forms: install
 	$(BIN)/python -m operator_app.gui.forms.build
 
+# Linux one-folder build into dist/operator-app/ (PyInstaller is fetched on first use).
+package: install
+	$(BIN)/python -m pip install --quiet pyinstaller
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build \
+		packaging/operator-app.spec
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .bench-cache

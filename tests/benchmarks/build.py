@@ -66,12 +66,14 @@ class BenchConfig:
         return cls(**values)
 
     @property
-    def folder(self) -> Path:
-        key = (
-            f"c{self.customers}-m{self.messages_per_customer}-w{self.whale_messages}"
-            f"-s{self.seed}-v{schema.SCHEMA_VERSION}"
+    def data_key(self) -> str:
+        return (
+            f"c{self.customers}-m{self.messages_per_customer}-w{self.whale_messages}-s{self.seed}"
         )
-        return CACHE_ROOT / key
+
+    @property
+    def folder(self) -> Path:
+        return CACHE_ROOT / f"{self.data_key}-v{schema.SCHEMA_VERSION}"
 
     @property
     def cache(self) -> Path:
@@ -117,6 +119,8 @@ class _Reporter:
 def ensure_bench_cache(config: BenchConfig) -> BuildStats:
     """Build the cache unless an identical one is already there."""
     stats_file = config.folder / "build.json"
+    if not (config.cache.exists() and stats_file.exists()):
+        _upgrade_older_build(config)
     if config.cache.exists() and stats_file.exists():
         return BuildStats(**json.loads(stats_file.read_text()))
     shutil.rmtree(config.folder, ignore_errors=True)
@@ -149,6 +153,19 @@ def ensure_bench_cache(config: BenchConfig) -> BuildStats:
     (partial / "build.json").write_text(json.dumps(asdict(stats), indent=2))
     partial.rename(config.folder)
     return stats
+
+
+def _upgrade_older_build(config: BenchConfig) -> None:
+    """Same data built by an older schema: upgrade it in place (what the app does with a
+    user's cache) rather than spend half an hour building it again."""
+    for older in sorted(CACHE_ROOT.glob(f"{config.data_key}-v*")):
+        if older == config.folder or not (older / "build.json").exists():
+            continue
+        print(f"Upgrading the benchmark cache {older.name} to this schema…", file=sys.stderr)
+        shutil.rmtree(config.folder, ignore_errors=True)
+        older.rename(config.folder)
+        open_cache(config.cache).dispose()  # runs the schema upgrade steps
+        return
 
 
 def _counts(path: Path) -> dict[str, int]:
