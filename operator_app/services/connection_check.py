@@ -118,5 +118,6 @@ async def _ask_version(
         return ConnectionReport(Outcome.OTHER, str(exc))
     return ConnectionReport(
         Outcome.OK,
-        f"Connected: operator-app server {version.server_version[:40]}, API {version.api_version[:10]}.",
+        f"Connected: operator-app server {version.server_version[:40]}, "
+        f"API {version.api_version[:10]}.",
     )
