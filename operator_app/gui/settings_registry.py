@@ -128,3 +128,17 @@ def _qsettings(path: Path | None) -> QSettings:
     if path is None:
         return app_settings()
     return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+def start_logging_and_settings(data_dir: Path | None) -> str | None:
+    """Start-up: rotating logs (under ``--data-dir`` when given), then the settings
+    upgraded or kept aside. Returns the notice to show, if any."""
+    import logging
+
+    from operator_app.services.logs import log_folder, setup_logging
+
+    setup_logging(log_folder(data_dir))
+    settings = open_settings()
+    if settings.notice:
+        logging.getLogger(__name__).warning("%s", settings.notice)
+    return settings.notice
