@@ -32,11 +32,15 @@ bench: install
 forms: install
 	$(BIN)/python -m operator_app.gui.forms.build
 
-# Linux one-folder build into dist/operator-app/ (PyInstaller is fetched on first use).
+# Linux one-folder bundle (dist/operator-app/) and its tarball; the version comes from
+# operator_app.__version__ only. Windows and macOS: see README "Building installers".
+VERSION = $(shell $(BIN)/python -c 'import operator_app; print(operator_app.__version__)')
 package: install
-	$(BIN)/python -m pip install --quiet pyinstaller
-	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build \
-		packaging/operator-app.spec
+	rm -rf build/pyinstaller dist/operator-app
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/operator-app.spec
+	cp packaging/linux/operator-app.desktop dist/operator-app/
+	tar -C dist -czf dist/operator-app-$(VERSION)-linux-x86_64.tar.gz operator-app
+	@echo "package: dist/operator-app-$(VERSION)-linux-x86_64.tar.gz"
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .bench-cache

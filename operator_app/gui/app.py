@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from operator_app import APP_NAME, ORG_NAME, __version__
 from operator_app.gui.context import AppContext
 from operator_app.gui.main_window import MainWindow, app_settings
+from operator_app.gui.settings_registry import start_logging_and_settings
 from operator_app.gui.single_instance import (
     DeliveryError,
     DeliveryRefused,
@@ -69,6 +70,7 @@ def run_gui(args: argparse.Namespace) -> int:
             print(f"operator-app: {display_problem}", file=sys.stderr)
             return 1
         app = _application()
+        args.settings_notice = start_logging_and_settings(args.data_dir)
         apply_theme(app, args.theme or saved_theme())
         apply_language(args.lang or "system")
         with _quit_on_signals(app) as signals:
@@ -118,6 +120,8 @@ def _run(
             user_name="Demo Operator" if args.demo else "Not signed in",
         )
         shell.attach(MainWindow(ctx), ctx)
+        if getattr(args, "settings_notice", None) and shell.window is not None:
+            shell.window.statusBar().showMessage(args.settings_notice, 30000)
         return int(loop.run_forever())
     finally:
         shell.close()

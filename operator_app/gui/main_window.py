@@ -116,6 +116,9 @@ class MainWindow(QMainWindow):
             app.aboutToQuit.connect(self.db.close)
         self.refresh_worklists()
         self.refresh_status()
+        from operator_app.gui.app_menus import install_app_menus  # imports this module
+
+        self.app_menus = install_app_menus(self)
 
     # -- what the app shell calls ----------------------------------------------------
 

@@ -1,0 +1,134 @@
+"""The Settings action (Ctrl+,) and the Help menu, added to the main window in one call.
+
+``install_app_menus(window)`` is the only hook in ``MainWindow``; everything else
+(settings dialog, About, log folder, diagnostics) lives here.
+"""
+
+from __future__ import annotations
+
+import platform
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import PySide6
+from PySide6.QtCore import QUrl, qVersion
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
+
+from operator_app import __version__
+from operator_app.gui.settings_dialog import SettingsDialog
+from operator_app.gui.settings_registry import open_settings
+from operator_app.services.diagnostics import write_diagnostics
+from operator_app.services.logs import current_log_folder, log_folder
+
+
+def versions() -> dict[str, str]:
+    return {
+        "operator-app": __version__,
+        "Python": platform.python_version(),
+        "Qt": qVersion(),
+        "PySide6": PySide6.__version__,
+        "SQLite": sqlite3.sqlite_version,
+        "System": f"{platform.system()} {platform.release()} ({platform.machine()})",
+    }
+
+
+class AboutDialog(QMessageBox):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("aboutDialog")
+        self.setWindowTitle("About Operator")
+        self.setIcon(QMessageBox.Icon.Information)
+        lines = "".join(f"<tr><td>{k}</td><td>&nbsp;{v}</td></tr>" for k, v in versions().items())
+        self.setText(f"<b>Operator</b> {__version__}<br>The whole customer in one window.")
+        self.setInformativeText(f"<table>{lines}</table>")
+        self.setAccessibleName("About Operator")
+        self.setStandardButtons(QMessageBox.StandardButton.Close)
+
+
+class AppMenus:
+    def __init__(self, window: QMainWindow) -> None:
+        self.window = window
+        ctx = getattr(window, "ctx", None)
+        self.data_dir: Path | None = getattr(ctx, "data_dir", None)
+        self.cache_file: Path | None = getattr(ctx, "cache_path", None)
+        bar = window.menuBar()
+        self.settings_action = QAction("&Settings…", window)
+        self.settings_action.setObjectName("actionSettings")
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(self.open_settings)
+        window.addAction(self.settings_action)  # works with the menu bar hidden too
+        file_menu = window.findChild(QMenu, "menuFile")
+        if isinstance(file_menu, QMenu):
+            first = file_menu.actions()[0] if file_menu.actions() else None
+            file_menu.insertAction(first, self.settings_action)  # type: ignore[arg-type]
+        help_menu = bar.addMenu("&Help")
+        help_menu.setObjectName("menuHelp")
+        self.open_logs_action = help_menu.addAction("Open log folder", self.open_log_folder)
+        self.diagnostics_action = help_menu.addAction("Save diagnostics…", self.ask_diagnostics)
+        help_menu.addSeparator()
+        self.about_action = help_menu.addAction("About Operator", self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.dialog: QDialog | None = None
+        self.settings_path: Path | None = None  # None: the per-user settings
+
+    def logs(self) -> Path:
+        return current_log_folder() or log_folder(self.data_dir)
+
+    def open_settings(self) -> SettingsDialog:
+        ctx = getattr(self.window, "ctx", None)
+        user = getattr(ctx, "user_name", None)
+        dialog = SettingsDialog(
+            open_settings(self.settings_path),
+            cache_file=self.cache_file,
+            signed_in_user=None if user in (None, "Not signed in") else user,
+            parent=self.window,
+        )
+        dialog.setObjectName("settingsDialog")
+        self.dialog = dialog
+        dialog.open()  # window-modal, no nested event loop
+        return dialog
+
+    def open_log_folder(self) -> None:
+        folder = self.logs()
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def ask_diagnostics(self) -> None:
+        name = f"operator-app-diagnostics-{datetime.now():%Y%m%d-%H%M}.zip"
+        dialog = QFileDialog(self.window, "Save diagnostics", str(Path.home() / name))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter("Zip archives (*.zip)")
+        dialog.fileSelected.connect(lambda path: self.save_diagnostics(Path(path)))
+        dialog.open()
+
+    def save_diagnostics(self, target: Path) -> Path | None:
+        try:
+            written = write_diagnostics(
+                target,
+                logs=self.logs(),
+                versions=versions(),
+                settings=open_settings(self.settings_path).values(),
+                cache_file=self.cache_file,
+            )
+        except OSError as exc:
+            self.window.statusBar().showMessage(
+                f"Diagnostics not saved: {exc.strerror or exc}", 15000
+            )
+            return None
+        self.window.statusBar().showMessage(f"Diagnostics saved to {written}", 15000)
+        return written
+
+    def show_about(self) -> AboutDialog:
+        box = AboutDialog(self.window)
+        self.dialog = box
+        box.open()
+        return box
+
+
+def install_app_menus(window: QMainWindow) -> AppMenus:
+    menus = AppMenus(window)
+    window.setProperty("hasAppMenus", True)
+    return menus
