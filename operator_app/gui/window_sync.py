@@ -60,6 +60,7 @@ class WindowSync(QObject):
         # Passed to every SyncController made here (tests shorten the retry delays).
         self.controller_options: dict[str, Any] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._deferred: list[DataChanged] = []
         self.dialog: SignInDialog | None = None
         self.pending = PendingChanged(0)
         self.tray: QSystemTrayIcon | None = None
@@ -260,6 +261,7 @@ class WindowSync(QObject):
 
     def _on_completed(self, event: SyncCompleted) -> None:
         self.progress_bar.hide()
+        self._apply_deferred()
         self.window.sync_label.setText(f"Last sync: {format_moment(event.at)}")
 
     def _show_user(self, name: str, role: str) -> None:
@@ -271,7 +273,21 @@ class WindowSync(QObject):
     # -- data and pops -----------------------------------------------------------------
 
     def _on_data_changed(self, event: DataChanged) -> None:
+        controller = self.controller
+        if controller is not None and controller.state == ConnectionState.SYNCING:
+            # A bulk pull drops indexes until it ends; read once the round is over.
+            self._deferred.append(event)
+            return
         self.window.on_data_changed(event.entities, event.customer_ids)
+
+    def _apply_deferred(self) -> None:
+        deferred, self._deferred = self._deferred, []
+        if not deferred:
+            return
+        entities = frozenset().union(*(e.entities for e in deferred))
+        wholesale = any(not e.customer_ids for e in deferred)
+        ids = frozenset() if wholesale else frozenset().union(*(e.customer_ids for e in deferred))
+        self.window.on_data_changed(entities, ids)
 
     def _on_changed_locally(self, kind: str, customer_id: object) -> None:
         if kind == "customer" and isinstance(customer_id, uuid.UUID):

@@ -104,21 +104,22 @@ class ComposerPanel(QWidget):
         self.target_combo.clear()
         self.target_combo.addItem(NOTE_TARGET, None)
         for conv in conversations:
-            self.target_combo.addItem(f"Reply: {conv.topic or 'No topic'}", conv.id)
-        index = self.target_combo.findData(current) if current else -1
+            # Kept as text: Qt compares wrapped Python objects by identity, not value.
+            self.target_combo.addItem(f"Reply: {conv.topic or 'No topic'}", str(conv.id))
+        index = self.target_combo.findData(str(current)) if current else -1
         self.target_combo.setCurrentIndex(max(index, 0))
         self.target_combo.blockSignals(False)
         self.follow_up_date.setDate(QDate.currentDate().addDays(1))
         self._on_target()
 
     def choose_conversation(self, conversation_id: uuid.UUID | None) -> None:
-        index = self.target_combo.findData(conversation_id) if conversation_id else 0
+        index = self.target_combo.findData(str(conversation_id)) if conversation_id else 0
         if index >= 0:
             self.target_combo.setCurrentIndex(index)
 
     def target_id(self) -> uuid.UUID | None:
         value = self.target_combo.currentData()
-        return value if isinstance(value, uuid.UUID) else None
+        return uuid.UUID(value) if isinstance(value, str) else None
 
     def focus_editor(self) -> None:
         self.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
