@@ -134,6 +134,11 @@ class WindowSync(QObject):
             self._forget(controller)
         self._set_connection("Not signed in — File › Sign in…", "offline")
 
+    def start_demo(self, server_url: str, user: str, password: str) -> None:
+        """The demo: sign in to its own server at once (nothing kept in the keyring)."""
+        self._set_connection("Connecting…", "syncing")
+        self._sign_in(server_url, user, password, False)
+
     def show_sign_in(self, reason: str = "") -> SignInDialog:
         """Open the sign-in form (non-modal to the loop: ``open()``, answered by signals)."""
         if self.dialog is not None and self.dialog.isVisible():
