@@ -9,14 +9,26 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from operator_app import __version__
+from operator_app.server import survey_page
 from operator_app.server.context import ServerContext
 from operator_app.server.db import Database
 from operator_app.server.errors import install_error_handlers
 from operator_app.server.events import EventHub
 from operator_app.server.middleware import ApiVersionHeader, BodySizeLimit, CrashToProblem
 from operator_app.server.ratelimit import LoginRateLimiter
-from operator_app.server.routes import auth, customers, events, meta, sync
+from operator_app.server.routes import (
+    admin,
+    auth,
+    customers,
+    events,
+    meta,
+    metrics,
+    reviews,
+    surveys,
+    sync,
+)
 from operator_app.server.settings import API_PREFIX, ServerSettings
+from operator_app.server.survey_runtime import SurveyRuntime
 
 DESCRIPTION = """Reference server of operator-app.
 
@@ -40,11 +52,15 @@ def create_app(db: Database, settings: ServerSettings | None = None) -> FastAPI:
         ),
     )
 
+    runtime = SurveyRuntime(context)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         context.hub.attach(asyncio.get_running_loop())
+        runtime.start()  # the survey delivery worker
         yield
         context.hub.close()
+        await runtime.stop()
 
     app = FastAPI(
         title="operator-app server",
@@ -56,9 +72,11 @@ def create_app(db: Database, settings: ServerSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.context = context
+    app.state.surveys = runtime
     install_error_handlers(app)
-    for module in (meta, auth, sync, events, customers):
+    for module in (meta, auth, sync, events, customers, surveys, reviews, metrics, admin):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(survey_page.router)  # /s/{token}: the customers' page, outside the API
     # Added innermost first: the version header also marks 413 and 500 answers.
     app.add_middleware(CrashToProblem)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

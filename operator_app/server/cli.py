@@ -322,6 +322,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if (args.tls_cert is None) != (args.tls_key is None):
         raise argparse.ArgumentTypeError("--tls-cert and --tls-key go together")
+    from operator_app.server.delivery_settings import DeliverySettings, DeliverySettingsError
+    from operator_app.server.settings import ServerSettings
+
+    try:
+        settings = ServerSettings(delivery=DeliverySettings.from_env())
+    except DeliverySettingsError as error:
+        raise CommandError(str(error)) from None
     db = _open_database(args.database_url, creating=False)
     try:
         _require_current_schema(db)
@@ -338,6 +345,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             log_level=args.log_level,
             tls_cert=args.tls_cert,
             tls_key=args.tls_key,
+            settings=settings,
         )
         return 0
     finally:

@@ -38,6 +38,10 @@ TITLES: dict[str, str] = {
     "too-many-requests": "Too many requests",
     "internal-error": "Internal server error",
     "service-unavailable": "Service unavailable",
+    "precondition-failed": "Changed meanwhile",
+    "survey-too-soon": "The customer was asked recently",
+    "invalid-transition": "Not possible in the case's current state",
+    "over-approval-limit": "Over your approval limit",
 }
 
 _SLUG_BY_STATUS = {

@@ -232,6 +232,8 @@ class Survey(Versioned, Base):
 
 class ReviewCase(Versioned, Base):
     __tablename__ = "review_cases"
+    # The supervisors' queue is read newest first, page by page.
+    __table_args__ = (Index("ix_review_cases_opened", "opened_at", "id"),)
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     survey_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
     customer_id: Mapped[uuid.UUID] = mapped_column(
@@ -241,6 +243,7 @@ class ReviewCase(Versioned, Base):
     assignee: Mapped[str | None] = mapped_column(String(100))
     opened_at: Mapped[datetime]
     actions: Mapped[list[Any]] = mapped_column(default=list)
+    resolved_at: Mapped[datetime | None]
 
 
 class Offer(Versioned, Base):
@@ -286,6 +289,18 @@ class AuditEvent(Versioned, Base):
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[uuid.UUID]
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Policy(Versioned, Base):
+    """The team's policy (survey rules, thresholds, limits, SLAs): one row, synced to all.
+
+    ``document`` is the JSON of ``server/policy.py``'s ``SurveyPolicy``.
+    """
+
+    __tablename__ = "policies"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    document: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_by: Mapped[str] = mapped_column(String(100), default="")
 
 
 # --- server bookkeeping ---------------------------------------------------------------------
@@ -346,6 +361,54 @@ class MutationApplied(Base):
     applied_at: Mapped[datetime]
 
 
+class SurveyToken(Base):
+    """A link to a survey page, stored as SHA-256 of its secret. A survey may have several
+    (the operator's link, the e-mail, the reminder); answering through one ends them all."""
+
+    __tablename__ = "survey_tokens"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    survey_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("surveys.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    language: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class OutboundDelivery(Base):
+    """One message to send (survey e-mail, gateway webhook, review alert), with retries.
+
+    ``pending`` rows are due at ``next_attempt_at`` (later for quiet hours); a worker
+    leases a row until ``lease_until`` while it sends. After the last failed attempt a
+    row is ``dead`` (the admins' dead-letter list); ``skipped`` means no longer needed
+    (e.g. a reminder for a survey already answered). ``target`` is for people (an
+    address or a host), never a secret; URLs and credentials come from the settings.
+    """
+
+    __tablename__ = "outbound_deliveries"
+    __table_args__ = (
+        Index("ix_outbound_due", "status", "next_attempt_at"),
+        Index("ix_outbound_status_ts", "status", "updated_at", "id"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # email | gateway | review_alert
+    purpose: Mapped[str] = mapped_column(String(16))  # survey | reminder | review_case
+    survey_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("surveys.id", ondelete="CASCADE"), index=True
+    )
+    target: Mapped[str] = mapped_column(String(300), default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(12))  # pending | sent | dead | skipped
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    lease_until: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
 # entity name (API / change feed / demo rows) → mapped class; same names as the client's
 ENTITY_MODELS: dict[str, type[Base]] = {
     "customer": Customer,
@@ -363,4 +426,5 @@ ENTITY_MODELS: dict[str, type[Base]] = {
     "upsell_rule": UpsellRule,
     "user": User,
     "audit_event": AuditEvent,
+    "policy": Policy,
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from types import FrameType
 
@@ -15,13 +16,18 @@ from operator_app.server.settings import ServerSettings
 
 
 class DropQueryStrings(logging.Filter):
-    """Access-log lines without query strings: searches carry names and phone numbers."""
+    """Access-log lines without query strings (searches carry names and phone numbers)
+    and without survey link secrets (``/s/<token>`` becomes ``/s/***``)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
-            record.args = (args[0], args[1], args[2].split("?", 1)[0], args[3], args[4])
+            path = _SURVEY_LINK.sub("/s/***", args[2].split("?", 1)[0])
+            record.args = (args[0], args[1], path, args[3], args[4])
         return True
+
+
+_SURVEY_LINK = re.compile(r"^/s/.*")
 
 
 class GracefulServer(uvicorn.Server):

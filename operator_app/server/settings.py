@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from operator_app.server.delivery_settings import DeliverySettings
+
 API_VERSION = 1
 API_PREFIX = "/api/v1"
 
@@ -27,5 +29,7 @@ class ServerSettings:
     event_ring_size: int = 1000
     event_ping_seconds: float = 15.0
     event_send_timeout_seconds: float = 30.0
+    # Survey e-mail, channel gateway, review webhook (read from the environment by `serve`).
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
     # Tests move time forward (token expiry, rate-limit windows) without sleeping.
     clock: Callable[[], datetime] = field(default=utc_now)

@@ -16,12 +16,21 @@ import pytest
 from operator_app.domain.enums import Role
 from tests.server.conftest import PASSWORD, ServerHandle
 from tests.server.support import client_for
+from tests.server.surveys_support import (
+    add_conversation,
+    make_case,
+    make_dead_letter,
+    make_link,
+    page_form,
+)
 
 ANONYMOUS = "anonymous"
 TELEPHONY = "telephony"
 CALLERS: list[Any] = [ANONYMOUS, Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, TELEPHONY]
 EVERYONE = frozenset(CALLERS)
 USERS = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN})
+STAFF = frozenset({Role.SUPERVISOR, Role.ADMIN})
+ADMIN = frozenset({Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,9 @@ class Access:
     allowed: frozenset[Any]
     request: Callable[[ServerHandle], dict[str, Any]] = field(default=lambda s: {})
     stream: bool = False
+    # For routes whose path and body are made together (a survey page and its form
+    # token): returns (path values, request kwargs) and replaces PATH_VALUES/request.
+    prepare: Callable[[ServerHandle], tuple[dict[str, str], dict[str, Any]]] | None = None
 
 
 MATRIX: dict[tuple[str, str], Access] = {
@@ -46,10 +58,33 @@ MATRIX: dict[tuple[str, str], Access] = {
     ),
     ("GET", "/api/v1/customers"): Access(USERS, lambda s: {"params": {"q": "ёлкин"}}),
     ("GET", "/api/v1/customers/{customer_id}"): Access(USERS),
+    ("POST", "/api/v1/surveys"): Access(
+        USERS, lambda s: {"json": {"conversation_id": str(add_conversation(s)[1]), "kind": "csat"}}
+    ),
+    ("GET", "/api/v1/surveys/{survey_id}"): Access(USERS),
+    ("GET", "/api/v1/review-cases"): Access(STAFF, lambda s: {"params": {"status": "new"}}),
+    ("GET", "/api/v1/review-cases/{case_id}"): Access(STAFF),
+    ("POST", "/api/v1/review-cases/{case_id}/actions"): Access(
+        STAFF, lambda s: {"json": {"action": "note", "note": "checked"}}
+    ),
+    ("GET", "/api/v1/metrics/surveys"): Access(STAFF, lambda s: {"params": {"group_by": "day"}}),
+    ("GET", "/api/v1/metrics/first-response"): Access(STAFF),
+    ("GET", "/api/v1/metrics/fcr"): Access(STAFF),
+    ("GET", "/api/v1/admin/policy"): Access(ADMIN),
+    # An empty document: every field at its default (the policy the server starts with).
+    ("PUT", "/api/v1/admin/policy"): Access(ADMIN, lambda s: {"json": {}}),
+    ("GET", "/api/v1/admin/dead-letters"): Access(ADMIN),
+    ("POST", "/api/v1/admin/dead-letters/{delivery_id}/retry"): Access(ADMIN),
+    # The customers' survey page: public, the link is the key (a bearer token changes nothing).
+    ("GET", "/s/{token}"): Access(EVERYONE, prepare=lambda s: ({"token": make_link(s)[1]}, {})),
+    ("POST", "/s/{token}"): Access(EVERYONE, prepare=page_form),
 }
 
 PATH_VALUES: dict[str, Callable[[ServerHandle], str]] = {
     "customer_id": lambda s: str(s.data["customer_id"]),
+    "survey_id": lambda s: str(make_link(s)[0]),
+    "case_id": lambda s: str(make_case(s)),
+    "delivery_id": lambda s: str(make_dead_letter(s)),
 }
 
 
@@ -76,8 +111,9 @@ def _token_for(server: ServerHandle, caller: Any) -> str | None:
     return server.new_token(caller)  # fresh per request: logout must not end shared tokens
 
 
-def _call(client: httpx.Client, method: str, url: str, access: Access, server: ServerHandle) -> int:
-    kwargs = access.request(server)
+def _call(
+    client: httpx.Client, method: str, url: str, kwargs: dict[str, Any], access: Access
+) -> int:
     if access.stream:
         with client.stream(method, url, **kwargs) as response:
             return response.status_code  # do not wait for events; closing ends the stream
@@ -89,10 +125,15 @@ def test_each_caller_gets_what_its_role_allows(server: ServerHandle, caller: Any
     failures = []
     for (method, template), access in sorted(MATRIX.items()):
         path = template
-        for name, value in PATH_VALUES.items():
-            path = path.replace("{" + name + "}", value(server))
+        if access.prepare is not None:
+            values, kwargs = access.prepare(server)
+        else:
+            values = {n: v(server) for n, v in PATH_VALUES.items() if "{" + n + "}" in template}
+            kwargs = access.request(server)
+        for name, value in values.items():
+            path = path.replace("{" + name + "}", value)
         with client_for(server.base_url, _token_for(server, caller)) as client:
-            status = _call(client, method, server.base_url + path, access, server)
+            status = _call(client, method, server.base_url + path, kwargs, access)
         if caller in access.allowed:
             ok = 200 <= status < 300
         elif caller == ANONYMOUS:
