@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -39,11 +40,13 @@ class ComposerPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("composerPanel")
+        # Only as tall as its content: the assist lists above take the spare height.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._resolved: list[tuple[uuid.UUID, str]] = []  # resolved here: may be reopened
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 8, 0, 0)
+        layout.setContentsMargins(12, 0, 12, 12)  # as the assist panel above
         header = QLabel("Write")
-        header.setProperty("cssClass", "sectionHeader")
+        header.setProperty("cssClass", "sectionTitle")
         layout.addWidget(header)
         self.target_combo = QComboBox()
         self.target_combo.setAccessibleName("Note or reply to")
@@ -55,7 +58,7 @@ class ComposerPanel(QWidget):
         self.editor.setAccessibleName("Note or reply text")
         self.editor.setTabChangesFocus(True)
         self.editor.setMinimumHeight(72)
-        self.editor.setMaximumHeight(140)
+        self.editor.setMaximumHeight(110)
         self.editor.installEventFilter(self)
         layout.addWidget(self.editor)
         self.send_button = QPushButton("Send")
