@@ -19,11 +19,19 @@ from types import FrameType
 
 import qasync
 from PySide6.QtCore import QEvent, QLocale, QObject, QSize, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog
 from sqlalchemy.engine import Engine
 
 from operator_app import APP_NAME, ORG_NAME, __version__
 from operator_app.gui.context import AppContext
+from operator_app.gui.demo_server import (
+    DEMO_PASSWORD,
+    DEMO_USER,
+    LOCAL_ONLY_NOTICE,
+    DemoServer,
+    DemoServerError,
+    server_available,
+)
 from operator_app.gui.main_window import MainWindow, app_settings
 from operator_app.gui.settings_registry import start_logging_and_settings
 from operator_app.gui.single_instance import (
@@ -45,6 +53,8 @@ from operator_app.services.showcase import cache_has_customers, pick_showcase_cu
 EXIT_WHEN_SHOWN_ENV = "OPERATOR_APP_EXIT_WHEN_SHOWN"
 SHOWN_LINE = "operator-app: window shown"
 SCREENSHOT_TIMEOUT_S = 60.0
+SYNC_CLOSE_TIMEOUT_S = 10.0
+LIVE_DEMO_FOLDER = "live"  # the live demo's cache, filled from its server
 SCREENSHOT_SIZE = QSize(1280, 800)
 FORWARD_PATIENCE_S = 10.0
 # Short enough for the status bar beside its permanent fields at 1280 px.
@@ -106,25 +116,43 @@ def _run(
         server.pop_requested.connect(shell.pop)
         server.activate_requested.connect(shell.activate)
     engine: Engine | None = None
+    window: MainWindow | None = None
+    # The demo syncs with its own server when the server extra is installed; a
+    # --screenshot run stays on the local demo so its picture is always the same.
+    live = _start_demo_server(app, data_dir) if args.demo and not headless else None
+    cache_dir = data_dir / LIVE_DEMO_FOLDER if live is not None else data_dir
     try:
         engine = prepare_cache(
-            data_dir, demo=bool(args.demo), ui=ConsoleUI() if headless else DialogUI()
+            cache_dir,
+            demo=bool(args.demo) and live is None,
+            ui=ConsoleUI() if headless else DialogUI(),
         )
         if engine is None or signals.received:
             return 1
         ctx = AppContext(
-            data_dir=data_dir,
-            cache_path=cache_path(data_dir),
+            data_dir=cache_dir,
+            cache_path=cache_path(cache_dir),
             engine=engine,
             demo=bool(args.demo),
             user_name="Demo Operator" if args.demo else "Not signed in",
         )
-        shell.attach(MainWindow(ctx), ctx)
-        if getattr(args, "settings_notice", None) and shell.window is not None:
-            shell.window.statusBar().showMessage(args.settings_notice, 30000)
+        window = MainWindow(ctx)
+        shell.attach(window, ctx)
+        if live is not None:
+            window.sync.start_demo(live.url, DEMO_USER, DEMO_PASSWORD)
+        elif args.demo and not headless:
+            window.statusBar().showMessage(LOCAL_ONLY_NOTICE, 15000)
+        elif not headless:
+            window.sync.resume_or_ask()
+        if getattr(args, "settings_notice", None):
+            window.statusBar().showMessage(args.settings_notice, 30000)
         return int(loop.run_forever())
     finally:
+        if window is not None and not loop.is_closed():
+            _close_sync(loop, window)
         shell.close()
+        if live is not None:
+            live.stop()
         if server is not None:
             server.close()
         if engine is not None:
@@ -132,6 +160,42 @@ def _run(
         asyncio.set_event_loop(None)
         if not loop.is_closed():
             loop.close()
+
+
+def _close_sync(loop: qasync.QEventLoop, window: MainWindow) -> None:
+    """Stop syncing and close the connection before the loop goes away."""
+    task = asyncio.ensure_future(asyncio.wait_for(window.sync.aclose(), SYNC_CLOSE_TIMEOUT_S))
+    # A quit still queued (Ctrl+C, SIGTERM) may end the first run early: run again.
+    for _attempt in range(3):
+        try:
+            loop.run_until_complete(task)
+            return
+        except RuntimeError:
+            continue
+        except TimeoutError:
+            print("operator-app: sync did not stop in time", file=sys.stderr)
+            return
+
+
+def _start_demo_server(app: QApplication, data_dir: Path) -> DemoServer | None:
+    """The live demo's server, or ``None`` (local-only demo; the window says why)."""
+    if not server_available():
+        return None
+    server = DemoServer(data_dir)
+    progress = QProgressDialog("Starting the demo server…", "", 0, 0)
+    progress.setWindowTitle("operator-app — demo")
+    progress.setCancelButton(None)
+    progress.setMinimumDuration(500)
+    try:
+        server.prepare(app.processEvents)
+        server.start(app.processEvents)
+    except (DemoServerError, OSError) as exc:
+        print(f"operator-app: {exc} The demo runs without a server.", file=sys.stderr)
+        server.stop()
+        return None
+    finally:
+        progress.close()
+    return server
 
 
 def resolve_data_dir(data_dir: Path | None, *, demo: bool) -> Path:

@@ -28,6 +28,7 @@ from operator_app.gui import theme
 from operator_app.gui.context import AppContext
 from operator_app.gui.db_worker import DbWorker, SyncStatus, Worklists
 from operator_app.gui.forms.ui_main_window import Ui_MainWindow
+from operator_app.gui.models.roles import ID_ROLE
 from operator_app.gui.models.timeline import TimelineModel
 from operator_app.gui.widgets import formatting as fmt
 from operator_app.gui.widgets.assist_panel import AssistPanel
@@ -36,9 +37,11 @@ from operator_app.gui.widgets.caller_views import (
     NewCustomerFormView,
     UnknownCallerView,
 )
+from operator_app.gui.widgets.composer import ComposerPanel
 from operator_app.gui.widgets.customer_card import CustomerCardView
 from operator_app.gui.widgets.search_panel import SearchPanel
 from operator_app.gui.widgets.styling import set_style_property
+from operator_app.gui.window_sync import WindowSync
 
 APP_TITLE = "Operator"
 _PAGE_KEYS = (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp)
@@ -97,11 +100,16 @@ class MainWindow(QMainWindow):
         self.ui.centreStack.setCurrentWidget(self.empty_view)
         self.assist = AssistPanel(self.ui.rightHost)
         self.ui.rightHostLayout.addWidget(self.assist)
+        self.composer = ComposerPanel(self.ui.rightHost)
+        self.ui.rightHostLayout.addWidget(self.composer)
+        self.composer.hide()
+        self._local_changes = False
 
         self._build_status_bar()
         self._wire_actions()
         self._wire_panels()
         self._restore_layout()
+        self.sync = WindowSync(self)
 
         self._worklist_timer = QTimer(self)
         self._worklist_timer.setInterval(WORKLIST_REFRESH_MS)
@@ -181,6 +189,7 @@ class MainWindow(QMainWindow):
         today = date.today()
         self.card_view.show_card(card, today)
         self.assist.show_card(card, today)
+        self._show_composer(card)
         self._show_page(self.card_view)
         self.setWindowTitle(f"{card.customer.display_name} — {self._base_title()}")
 
@@ -213,6 +222,69 @@ class MainWindow(QMainWindow):
         )
         when = fmt.MomentFormatter().format(status.last_sync_at) if status.last_sync_at else "never"
         self._sync_label.setText(f"Last sync: {when}")
+
+    # -- sync: what WindowSync calls ---------------------------------------------------
+
+    @property
+    def connection_label(self) -> QLabel:
+        return self._connection_label
+
+    @property
+    def pending_label(self) -> QLabel:
+        return self._pending_label
+
+    @property
+    def sync_label(self) -> QLabel:
+        return self._sync_label
+
+    @property
+    def user_label(self) -> QLabel:
+        return self._user_label
+
+    def settings(self) -> QSettings:
+        return app_settings()
+
+    def enable_local_changes(self, enabled: bool) -> None:
+        """Notes, replies, statuses and new customers go to the outbox (a server is set)."""
+        self._local_changes = enabled
+        self.new_customer_view.ui.saveButton.setEnabled(enabled)
+        self.new_customer_view.ui.saveButton.setToolTip(
+            "Save the customer (sent to the server when online)" if enabled else ""
+        )
+        if self._card is not None:
+            self._show_composer(self._card)
+
+    def on_data_changed(self, entities: frozenset[str], customer_ids: frozenset[uuid.UUID]) -> None:
+        """The cache changed (pulled, pushed or written here): refresh what shows it."""
+        shown = self._customer_id
+        on_card = self._current_page() is self.card_view
+        if shown is not None and on_card and (not customer_ids or shown in customer_ids):
+            self.timeline.set_customer(shown)
+            self.db.card(shown, lambda card: self._on_card(shown, card))
+        self.refresh_worklists()
+        self.refresh_status()
+
+    def _show_composer(self, card: CustomerCard) -> None:
+        conversations = sorted(card.open_conversations, key=lambda c: c.opened_at, reverse=True)
+        self.composer.set_conversations(conversations)
+        self.composer.setVisible(self._local_changes)
+
+    def _send_note(self, body: str) -> None:
+        if self._customer_id is not None:
+            self.sync.add_note(self._customer_id, body)
+
+    def _send_reply(self, conversation_id: uuid.UUID, body: str) -> None:
+        if self._customer_id is not None:
+            self.sync.add_reply(self._customer_id, conversation_id, body)
+
+    def _send_status(self, conversation_id: uuid.UUID, status: str, follow: object) -> None:
+        if self._customer_id is not None:
+            self.sync.set_status(self._customer_id, conversation_id, status, follow)
+
+    def _save_new_customer(self) -> None:
+        fields = self.new_customer_view.fields()
+        if fields is not None:
+            self.sync.create_customer(fields)
 
     def _show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 15000)
@@ -376,6 +448,15 @@ class MainWindow(QMainWindow):
         self.search_panel.search_requested.connect(self._on_search_requested)
         self.search_panel.customer_chosen.connect(self.open_customer)
         self.assist.back_requested.connect(self.back_to_search)
+        self.assist.conversations_list.currentItemChanged.connect(
+            lambda item, _prev: self.composer.choose_conversation(
+                item.data(ID_ROLE) if item is not None else None
+            )
+        )
+        self.composer.note_requested.connect(self._send_note)
+        self.composer.reply_requested.connect(self._send_reply)
+        self.composer.status_requested.connect(self._send_status)
+        self.new_customer_view.ui.saveButton.clicked.connect(self._save_new_customer)
         self.unknown_view.create_requested.connect(self._start_new_customer)
         self.unknown_view.search_requested.connect(self.focus_search)
         self.new_customer_view.cancelled.connect(self.back_to_search)

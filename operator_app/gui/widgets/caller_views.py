@@ -99,6 +99,29 @@ class NewCustomerFormView(QWidget):
         ui = self.ui
         return [ui.lastNameEdit, ui.firstNameEdit, ui.middleNameEdit, ui.phoneEdit, ui.emailEdit]
 
+    def fields(self) -> dict[str, object] | None:
+        """The new customer's fields, or ``None`` (and the reason in the status tip) when
+        the form cannot be saved yet: a name and a valid phone number are needed."""
+        ui = self.ui
+        last, first = ui.lastNameEdit.text().strip(), ui.firstNameEdit.text().strip()
+        phone = normalize_phone(ui.phoneEdit.text())
+        if not (last or first):
+            ui.lastNameEdit.setFocus(Qt.FocusReason.OtherFocusReason)
+            ui.saveButton.setToolTip("Enter the caller's last or first name.")
+            return None
+        if phone is None:
+            ui.phoneEdit.setFocus(Qt.FocusReason.OtherFocusReason)
+            ui.saveButton.setToolTip("Enter a valid phone number.")
+            return None
+        email = ui.emailEdit.text().strip()
+        return {
+            "last_name": last,
+            "first_name": first,
+            "middle_name": ui.middleNameEdit.text().strip(),
+            "phones": [phone.e164],
+            "emails": [email] if email else [],
+        }
+
     def start(self, phone: str) -> None:
         for edit in self._edits():
             edit.clear()

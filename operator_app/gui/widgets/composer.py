@@ -1,0 +1,202 @@
+"""Under the assist panel: write a note or a reply, and move a conversation along.
+
+The target is a note on the customer or a reply in one of their open conversations;
+Ctrl+Enter sends. Resolve / Pending / Reopen act on the chosen conversation. The
+widget only collects input and emits signals; the window turns them into local
+changes (outbox) through the sync controller.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, time
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from operator_app.domain.entities import Conversation
+
+NOTE_TARGET = "Internal note"
+SEND_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class ComposerPanel(QWidget):
+    note_requested = Signal(str)  # body
+    reply_requested = Signal(object, str)  # conversation id, body
+    status_requested = Signal(object, str, object)  # conversation id, status, follow-up|None
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("composerPanel")
+        # Only as tall as its content: the assist lists above take the spare height.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self._resolved: list[tuple[uuid.UUID, str]] = []  # resolved here: may be reopened
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 0, 12, 12)  # as the assist panel above
+        header = QLabel("Write")
+        header.setProperty("cssClass", "sectionTitle")
+        layout.addWidget(header)
+        self.target_combo = QComboBox()
+        self.target_combo.setAccessibleName("Note or reply to")
+        self.target_combo.setToolTip("A note for colleagues, or a reply in a conversation")
+        layout.addWidget(self.target_combo)
+        self.editor = QPlainTextEdit()
+        self.editor.setObjectName("composerEdit")
+        self.editor.setPlaceholderText("Type a note… (Ctrl+Enter sends)")
+        self.editor.setAccessibleName("Note or reply text")
+        self.editor.setTabChangesFocus(True)
+        self.editor.setMinimumHeight(72)
+        self.editor.setMaximumHeight(110)
+        self.editor.installEventFilter(self)
+        layout.addWidget(self.editor)
+        self.send_button = QPushButton("Send")
+        self.send_button.setToolTip("Save the note or reply (Ctrl+Enter)")
+        self.send_button.setDefault(False)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.send_button)
+        layout.addLayout(row)
+
+        self.follow_up_check = QCheckBox("Follow up on")
+        self.follow_up_date = QDateEdit()
+        self.follow_up_date.setCalendarPopup(True)
+        self.follow_up_date.setEnabled(False)
+        self.follow_up_date.setAccessibleName("Next follow-up date")
+        follow = QHBoxLayout()
+        follow.addWidget(self.follow_up_check)
+        follow.addWidget(self.follow_up_date, 1)
+        layout.addLayout(follow)
+        self.resolve_button = QPushButton("Resolve")
+        self.resolve_button.setToolTip("Mark the conversation resolved (Ctrl+Shift+R)")
+        self.pending_button = QPushButton("Pending")
+        self.pending_button.setToolTip("Waiting for the customer (Ctrl+Shift+P)")
+        self.reopen_button = QPushButton("Reopen")
+        self.reopen_button.setToolTip("Reopen the conversation resolved last (Ctrl+Shift+O)")
+        buttons = QHBoxLayout()
+        for button in (self.resolve_button, self.pending_button, self.reopen_button):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+
+        self.send_button.clicked.connect(self.send)
+        self.editor.textChanged.connect(self._update_buttons)
+        self.target_combo.currentIndexChanged.connect(self._on_target)
+        self.follow_up_check.toggled.connect(self.follow_up_date.setEnabled)
+        self.resolve_button.clicked.connect(lambda: self._status("resolved"))
+        self.pending_button.clicked.connect(lambda: self._status("pending"))
+        self.reopen_button.clicked.connect(self.reopen)
+        self.set_conversations([])
+
+    # -- what the window calls --------------------------------------------------------
+
+    def set_conversations(self, conversations: list[Conversation]) -> None:
+        """The open conversations of the customer now shown (newest first)."""
+        current = self.target_id()
+        self.target_combo.blockSignals(True)
+        self.target_combo.clear()
+        self.target_combo.addItem(NOTE_TARGET, None)
+        for conv in conversations:
+            # Kept as text: Qt compares wrapped Python objects by identity, not value.
+            self.target_combo.addItem(f"Reply: {conv.topic or 'No topic'}", str(conv.id))
+        index = self.target_combo.findData(str(current)) if current else -1
+        self.target_combo.setCurrentIndex(max(index, 0))
+        self.target_combo.blockSignals(False)
+        self.follow_up_date.setDate(QDate.currentDate().addDays(1))
+        self._on_target()
+
+    def choose_conversation(self, conversation_id: uuid.UUID | None) -> None:
+        index = self.target_combo.findData(str(conversation_id)) if conversation_id else 0
+        if index >= 0:
+            self.target_combo.setCurrentIndex(index)
+
+    def target_id(self) -> uuid.UUID | None:
+        value = self.target_combo.currentData()
+        return uuid.UUID(value) if isinstance(value, str) else None
+
+    def focus_editor(self) -> None:
+        self.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def clear_text(self) -> None:
+        self.editor.clear()
+
+    # -- actions ---------------------------------------------------------------------
+
+    def send(self) -> None:
+        body = self.editor.toPlainText().strip()
+        if not body:
+            return
+        target = self.target_id()
+        if target is None:
+            self.note_requested.emit(body)
+        else:
+            self.reply_requested.emit(target, body)
+        # Cleared at once: the change is in the local outbox and cannot be lost.
+        self.editor.clear()
+
+    def resolve(self) -> None:
+        self._status("resolved")
+
+    def set_pending(self) -> None:
+        self._status("pending")
+
+    def reopen(self) -> None:
+        if self._resolved:
+            conversation_id, _topic = self._resolved.pop()
+            self.status_requested.emit(conversation_id, "open", self._follow_up())
+        self._update_buttons()
+
+    def _status(self, status: str) -> None:
+        target = self.target_id()
+        if target is None:
+            return
+        if status == "resolved":
+            self._resolved.append((target, self.target_combo.currentText()))
+        self.status_requested.emit(target, status, self._follow_up())
+
+    def _follow_up(self) -> datetime | None:
+        if not self.follow_up_check.isChecked():
+            return None
+        day: date = self.follow_up_date.date().toPython()  # type: ignore[assignment]
+        # Nine in the morning, local time: the start of the working day.
+        return datetime.combine(day, time(9)).astimezone(UTC)
+
+    def _on_target(self) -> None:
+        reply = self.target_id() is not None
+        self.editor.setPlaceholderText(
+            "Type a reply to the customer… (Ctrl+Enter sends)"
+            if reply
+            else "Type a note for colleagues… (Ctrl+Enter sends)"
+        )
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        has_text = bool(self.editor.toPlainText().strip())
+        conversation = self.target_id() is not None
+        self.send_button.setEnabled(has_text and self.isEnabled())
+        self.resolve_button.setEnabled(conversation)
+        self.pending_button.setEnabled(conversation)
+        self.follow_up_check.setEnabled(conversation)
+        self.reopen_button.setEnabled(bool(self._resolved))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.editor
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in SEND_KEYS
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.send()
+            return True
+        return super().eventFilter(watched, event)

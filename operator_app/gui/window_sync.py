@@ -1,0 +1,350 @@
+"""The main window's side of sync: status bar, sign-in, composer actions, screen pops.
+
+:class:`WindowSync` is created by the window and stays for its life; a
+:class:`SyncController` (one server and user) is attached to it after sign-in or on
+resuming a kept session, and replaced when the operator signs in elsewhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QDateTime, QLocale, QObject, QTimeZone
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QProgressBar, QSystemTrayIcon
+
+from operator_app.gui.sign_in_dialog import SignInDialog
+from operator_app.gui.sync_controller import SyncController
+from operator_app.gui.widgets.styling import set_style_property
+from operator_app.sync import ConnectionState
+from operator_app.sync.events import (
+    DataChanged,
+    PendingChanged,
+    ServerHint,
+    StateChanged,
+    SyncCompleted,
+    SyncProgress,
+)
+
+if TYPE_CHECKING:
+    from operator_app.api import LoginResult
+    from operator_app.gui.main_window import MainWindow
+
+STATE_WORDS = {
+    ConnectionState.ONLINE: ("Online", "online"),
+    ConnectionState.OFFLINE: ("Offline", "offline"),
+    ConnectionState.SYNCING: ("Syncing…", "syncing"),
+    ConnectionState.AUTH_REQUIRED: ("Sign-in needed", "offline"),
+}
+SETTINGS_SERVER = "sync/serverUrl"
+SETTINGS_USER = "sync/user"
+SETTINGS_NAME = "sync/userName"
+SETTINGS_ROLE = "sync/userRole"
+
+
+def format_moment(moment: datetime) -> str:
+    """A sync time in the user's locale and time zone."""
+    utc = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    stamp = QDateTime.fromSecsSinceEpoch(int(utc.timestamp()), QTimeZone.systemTimeZone())
+    return QLocale().toString(stamp, QLocale.FormatType.ShortFormat)
+
+
+class WindowSync(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.controller: SyncController | None = None
+        # Passed to every SyncController made here (tests shorten the retry delays).
+        self.controller_options: dict[str, Any] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._deferred: list[DataChanged] = []
+        self.dialog: SignInDialog | None = None
+        self.pending = PendingChanged(0)
+        self.tray: QSystemTrayIcon | None = None
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setObjectName("syncProgress")
+        self.progress_bar.setMaximumWidth(160)
+        self.progress_bar.setMaximumHeight(14)
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setAccessibleName("Sync progress")
+        self.progress_bar.hide()
+        window.statusBar().insertPermanentWidget(0, self.progress_bar)
+        self.sign_in_action = QAction("&Sign in…", window)
+        self.sign_in_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.sign_in_action.setToolTip("Sign in to a server (Ctrl+Shift+L)")
+        self.sign_in_action.triggered.connect(lambda: self.show_sign_in())
+        window.ui.menuFile.insertAction(window.ui.actionQuit, self.sign_in_action)
+        window.addAction(self.sign_in_action)
+        composer = window.composer
+        for text, keys, handler in (
+            ("Write a note or reply", "Ctrl+Shift+N", composer.focus_editor),
+            ("Resolve conversation", "Ctrl+Shift+R", composer.resolve),
+            ("Set conversation pending", "Ctrl+Shift+P", composer.set_pending),
+            ("Reopen conversation", "Ctrl+Shift+O", composer.reopen),
+        ):
+            action = QAction(text, window)
+            action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(handler)
+            window.ui.menuGo.addAction(action)
+            window.addAction(action)
+
+    # -- attaching a server ------------------------------------------------------------
+
+    def attach(self, controller: SyncController, *, user_name: str = "", role: str = "") -> None:
+        """Show this controller's state from now on and send the operator's changes to it."""
+        self.controller = controller
+        bridge = controller.bridge
+        bridge.state_changed.connect(self._on_state)
+        bridge.pending_changed.connect(self._on_pending)
+        bridge.progress.connect(self._on_progress)
+        bridge.sync_completed.connect(self._on_completed)
+        bridge.data_changed.connect(self._on_data_changed)
+        bridge.server_hint.connect(self._on_hint)
+        bridge.conflicts_found.connect(lambda _n: self._show_issues())
+        bridge.changes_rejected.connect(lambda _n: self._show_issues())
+        controller.changed_locally.connect(self._on_changed_locally)
+        controller.action_failed.connect(self._say)
+        controller.signed_in.connect(self._on_signed_in)
+        if user_name:
+            self._show_user(user_name, role)
+        self.window.enable_local_changes(True)
+
+    def resume_or_ask(self, engine_factory: Any = None) -> None:
+        """Non-demo start: resume the kept session, or offer "Sign in…"."""
+        settings = self.window.settings()
+        url = settings.value(SETTINGS_SERVER)
+        user = settings.value(SETTINGS_USER)
+        if isinstance(url, str) and url and isinstance(user, str) and user:
+            controller = SyncController(
+                self.window.ctx.engine, url, user, parent=self, **self.controller_options
+            )
+            if controller.resume():
+                name = settings.value(SETTINGS_NAME)
+                role = settings.value(SETTINGS_ROLE)
+                self.attach(
+                    controller,
+                    user_name=name if isinstance(name, str) else user,
+                    role=role if isinstance(role, str) else "",
+                )
+                controller.start()
+                return
+            self._forget(controller)
+        self._set_connection("Not signed in — File › Sign in…", "offline")
+
+    def start_demo(self, server_url: str, user: str, password: str) -> None:
+        """The demo: sign in to its own server at once (nothing kept in the keyring)."""
+        self._set_connection("Connecting…", "syncing")
+        self._sign_in(server_url, user, password, False)
+
+    def show_sign_in(self, reason: str = "") -> SignInDialog:
+        """Open the sign-in form (non-modal to the loop: ``open()``, answered by signals)."""
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.raise_()
+            return self.dialog
+        settings = self.window.settings()
+        current = self.controller
+        url = current.server_url if current else settings.value(SETTINGS_SERVER, "")
+        user = current.username if current else settings.value(SETTINGS_USER, "")
+        dialog = SignInDialog(
+            self.window,
+            server_url=url if isinstance(url, str) else "",
+            user=user if isinstance(user, str) else "",
+            reason=reason,
+        )
+        dialog.submitted.connect(self._sign_in)
+        dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _dialog_closed(self, dialog: SignInDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+
+    def _sign_in(self, url: str, user: str, password: str, remember: bool) -> None:
+        current = self.controller
+        if current is not None and current.server_url == url and current.username == user:
+            current.sign_in_later(password)
+            return
+        controller = SyncController(
+            self.window.ctx.engine,
+            url,
+            user,
+            remember=remember,
+            parent=self,
+            **self.controller_options,
+        )
+        controller.sign_in_failed.connect(self._on_sign_in_failed)
+
+        async def first_sign_in() -> None:
+            result = await controller.sign_in(password)
+            if result is None:
+                await controller.aclose()
+                controller.deleteLater()
+                return
+            previous, self.controller = self.controller, None
+            if previous is not None:
+                await previous.aclose()
+                previous.deleteLater()
+            self.attach(controller)
+            self._on_signed_in(result)
+            controller.start()
+
+        self._spawn(first_sign_in())
+
+    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def _on_sign_in_failed(self, message: str) -> None:
+        if self.dialog is not None:
+            self.dialog.show_error(message)
+        else:
+            self._say(message)
+
+    def _on_signed_in(self, result: LoginResult) -> None:
+        settings = self.window.settings()
+        controller = self.controller
+        if controller is not None:
+            settings.setValue(SETTINGS_SERVER, controller.server_url)
+            settings.setValue(SETTINGS_USER, controller.username)
+        settings.setValue(SETTINGS_NAME, result.user.name)
+        settings.setValue(SETTINGS_ROLE, result.user.role.value)
+        self._show_user(result.user.name, result.user.role.value)
+        if self.dialog is not None:
+            self.dialog.succeeded()
+
+    async def aclose(self) -> None:
+        controller, self.controller = self.controller, None
+        if controller is not None:
+            await controller.aclose()
+
+    def _forget(self, controller: SyncController) -> None:
+        task = self._spawn(controller.aclose())
+        task.add_done_callback(lambda _t: controller.deleteLater())
+
+    # -- status bar --------------------------------------------------------------------
+
+    def _set_connection(self, text: str, state: str, tip: str = "") -> None:
+        label = self.window.connection_label
+        label.setText(text)
+        set_style_property(label, "state", state)
+        label.setToolTip(tip or "Connection to the server")
+
+    def _on_state(self, event: StateChanged) -> None:
+        text, style = STATE_WORDS[event.state]
+        self._set_connection(text, style, event.message or "")
+        if event.state != ConnectionState.SYNCING:
+            self.progress_bar.hide()
+        if event.state == ConnectionState.AUTH_REQUIRED and self.dialog is None:
+            # Only the password is asked; the composer and forms keep what was typed.
+            self.show_sign_in(event.message or "Your session has ended; sign in again.")
+
+    def _on_pending(self, event: PendingChanged) -> None:
+        self.pending = event
+        parts = [f"Pending changes: {event.pending}"]
+        if event.conflicts:
+            parts.append(f"conflicts: {event.conflicts}")
+        if event.rejected:
+            parts.append(f"refused: {event.rejected}")
+        self.window.pending_label.setText(" · ".join(parts))
+
+    def _on_progress(self, event: SyncProgress) -> None:
+        bar = self.progress_bar
+        if event.more:
+            bar.setRange(0, 0)  # a busy bar: the feed does not say how much is left
+            bar.show()
+            bar.setToolTip(f"Downloaded {event.done:,} changes…")
+        else:
+            bar.hide()
+
+    def _on_completed(self, event: SyncCompleted) -> None:
+        self.progress_bar.hide()
+        self._apply_deferred()
+        self.window.sync_label.setText(f"Last sync: {format_moment(event.at)}")
+
+    def _show_user(self, name: str, role: str) -> None:
+        self.window.user_label.setText(f"{name} · {role}" if role else name)
+
+    def _say(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 10000)
+
+    # -- data and pops -----------------------------------------------------------------
+
+    def _on_data_changed(self, event: DataChanged) -> None:
+        controller = self.controller
+        if controller is not None and controller.state == ConnectionState.SYNCING:
+            # A bulk pull drops indexes until it ends; read once the round is over.
+            self._deferred.append(event)
+            return
+        self.window.on_data_changed(event.entities, event.customer_ids)
+
+    def _apply_deferred(self) -> None:
+        deferred, self._deferred = self._deferred, []
+        if not deferred:
+            return
+        entities = frozenset().union(*(e.entities for e in deferred))
+        wholesale = any(not e.customer_ids for e in deferred)
+        ids = frozenset() if wholesale else frozenset().union(*(e.customer_ids for e in deferred))
+        self.window.on_data_changed(entities, ids)
+
+    def _on_changed_locally(self, kind: str, customer_id: object) -> None:
+        if kind == "customer" and isinstance(customer_id, uuid.UUID):
+            self.window.open_customer(customer_id)
+        elif isinstance(customer_id, uuid.UUID):
+            self.window.on_data_changed(frozenset({kind}), frozenset({customer_id}))
+
+    def _on_hint(self, hint: ServerHint) -> None:
+        if hint.kind != "incoming_contact" or not isinstance(hint.data, dict):
+            return
+        phone = hint.data.get("phone")
+        if not isinstance(phone, str):
+            return
+        self.window.pop_phone(phone)
+        self._notify("Incoming call", phone)
+
+    def _notify(self, title: str, text: str) -> None:
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return
+        if self.tray is None:
+            self.tray = QSystemTrayIcon(self.window.windowIcon(), self)
+            self.tray.show()
+        self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 5000)
+
+    def _show_issues(self) -> None:
+        if self.controller is None:
+            return
+        from operator_app.gui.sync_issues import SyncIssuesDialog
+
+        SyncIssuesDialog.show_for(self.window, self.controller)
+
+    # -- the operator's changes --------------------------------------------------------
+
+    def add_note(self, customer_id: uuid.UUID, body: str) -> None:
+        if self.controller is not None:
+            self.controller.add_note(customer_id, body)
+
+    def add_reply(self, customer_id: uuid.UUID, conversation_id: uuid.UUID, body: str) -> None:
+        if self.controller is not None:
+            self.controller.add_reply(customer_id, conversation_id, body)
+
+    def set_status(
+        self, customer_id: uuid.UUID, conversation_id: uuid.UUID, status: str, follow: object
+    ) -> None:
+        if self.controller is not None:
+            self.controller.set_conversation_status(
+                customer_id,
+                conversation_id,
+                status,
+                follow if isinstance(follow, datetime) else None,
+            )
+
+    def create_customer(self, fields: dict[str, Any]) -> None:
+        if self.controller is not None:
+            self.controller.create_customer(fields)
