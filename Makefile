@@ -19,7 +19,10 @@ demo: install
 	$(BIN)/operator-app --demo
 
 test: install
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	# Two processes: the GUI suite's Qt event loop never runs beside the server suites'
+	# in-process uvicorn threads.
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/unit tests/server tests/e2e
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/gui
 
 lint: install
 	$(BIN)/ruff check operator_app tests
