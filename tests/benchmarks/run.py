@@ -7,14 +7,28 @@
 Knobs (environment): BENCH_CUSTOMERS, BENCH_MESSAGES_PER_CUSTOMER, BENCH_WHALE_MESSAGES,
 BENCH_SEED, BENCH_SAMPLES, BENCH_COLD_RUNS, BENCH_BULK_ROWS. The cache is built once per
 setting into .bench-cache/ (git-ignored) and reused; delete that folder to rebuild.
+
+Sections, all by default; BENCH_ONLY=sync,server runs some only:
+
+- cache: the benchmarks above on the big local cache (needs the cache build);
+- sync: initial sync of BENCH_SYNC_CUSTOMERS (default 100000) demo customers from a real
+  server into an empty cache, wall / CPU / peak RSS (the server DB is seeded once and kept);
+- server: change_propagation and server_concurrency against a real server on loopback
+  (BENCH_SERVER_CUSTOMERS, BENCH_PROPAGATION_SAMPLES, BENCH_SERVER_CLIENTS,
+  BENCH_SERVER_REQUESTS, BENCH_SERVER_TIME_LIMIT_S);
+- upsell: offer ranking per card (BENCH_UPSELL_CARDS).
+
+Results of benchmarks that did not run this time are kept from the previous file.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import platform
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,9 +37,31 @@ from tests.benchmarks.build import ROOT, BenchConfig, ensure_bench_cache
 from tests.benchmarks.gui_measures import bench_screen_pop_painted
 from tests.benchmarks.measures import BENCHMARKS as CORE
 from tests.benchmarks.measures import Result
+from tests.benchmarks.sections import bench_initial_sync, bench_upsell_rank
+from tests.benchmarks.server_measures import (
+    ServerBenchConfig,
+    bench_change_propagation,
+    bench_server_concurrency,
+)
 
 BENCHMARKS = dict(CORE)
 BENCHMARKS["screen_pop_painted"] = bench_screen_pop_painted
+CACHE_BENCHMARKS = list(BENCHMARKS)
+
+# Sections that need no big local cache: each runs on its own.
+STANDALONE: dict[str, Callable[[], Result]] = {
+    "initial_sync": bench_initial_sync,
+    "change_propagation": lambda: bench_change_propagation(ServerBenchConfig.from_env()),
+    "server_concurrency": lambda: bench_server_concurrency(ServerBenchConfig.from_env()),
+    "upsell_rank": bench_upsell_rank,
+}
+SECTIONS: dict[str, list[str]] = {
+    "cache": CACHE_BENCHMARKS,
+    "sync": ["initial_sync"],
+    "server": ["change_propagation", "server_concurrency"],
+    "upsell": ["upsell_rank"],
+}
+KNOWN = [*CACHE_BENCHMARKS, *STANDALONE]
 
 RESULTS_FILE = ROOT / "bench-results.json"
 
@@ -62,22 +98,50 @@ def table(results: list[Result]) -> str:
     return "\n".join([*lines, "", *notes])
 
 
-def main(argv: list[str] | None = None) -> int:
-    names = list(sys.argv[1:] if argv is None else argv) or list(BENCHMARKS)
-    unknown = [n for n in names if n not in BENCHMARKS]
+def selected(argv: list[str]) -> list[str] | str:
+    """The benchmarks to run, or an error message."""
+    if argv:
+        unknown = [n for n in argv if n not in KNOWN]
+        if unknown:
+            return f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(KNOWN)}"
+        return argv
+    only = [s.strip() for s in os.environ.get("BENCH_ONLY", "").split(",") if s.strip()]
+    unknown = [s for s in only if s not in SECTIONS]
     if unknown:
-        print(
-            f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}",
-            file=sys.stderr,
-        )
+        return f"unknown BENCH_ONLY section(s): {', '.join(unknown)}; known: {', '.join(SECTIONS)}"
+    return [name for section in (only or list(SECTIONS)) for name in SECTIONS[section]]
+
+
+def merged(results: list[Result]) -> list[dict[str, object]]:
+    """This run's results, after the previous file's results of benchmarks not run now."""
+    fresh = {r.name for r in results}
+    kept: list[dict[str, object]] = []
+    if RESULTS_FILE.exists():
+        try:
+            previous = json.loads(RESULTS_FILE.read_text()).get("results", [])
+        except (ValueError, AttributeError):
+            previous = []
+        kept = [r for r in previous if isinstance(r, dict) and r.get("name") not in fresh]
+    return [*kept, *(r.to_json() for r in results)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    names = selected(list(sys.argv[1:] if argv is None else argv))
+    if isinstance(names, str):
+        print(names, file=sys.stderr)
         return 2
     config = BenchConfig.from_env()
-    stats = ensure_bench_cache(config)
+    needs_cache = any(n in CACHE_BENCHMARKS for n in names)
+    stats = ensure_bench_cache(config) if needs_cache else None
     results: list[Result] = []
     for name in names:
         print(f"running {name}…", file=sys.stderr, flush=True)
         started = time.perf_counter()
-        results.append(BENCHMARKS[name](config, stats))
+        if name in STANDALONE:
+            results.append(STANDALONE[name]())
+        else:
+            assert stats is not None
+            results.append(BENCHMARKS[name](config, stats))
         print(f"  {name} took {time.perf_counter() - started:.1f} s", file=sys.stderr)
     document = {
         "app_version": __version__,
@@ -88,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
             "processor": platform.processor() or platform.machine(),
         },
         "config": config.__dict__,
-        "results": [r.to_json() for r in results],
+        "server_config": ServerBenchConfig.from_env().__dict__,
+        "results": merged(results),
     }
     RESULTS_FILE.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     print(table(results))

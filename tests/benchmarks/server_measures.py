@@ -1,0 +1,350 @@
+"""Benchmarks against a real reference server process on loopback (not tests).
+
+- change_propagation: client A adds a note → client B's cache has it (both real
+  ``SyncEngine`` instances with their own caches and their event streams running).
+  Baseline: a bare HTTP round trip (``GET /api/v1/version``), interleaved in the same run.
+- server_concurrency: many simulated clients at once, each a fixed number of requests
+  in a realistic mix (a ``/changes`` page, a customer search, a one-note mutation),
+  under an overall time limit. Baseline: the same count of ``GET /version`` calls at the
+  same concurrency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from operator_app.api import ApiClient, Session
+from operator_app.api.tokens import TokenStore
+from operator_app.cache.db import open_cache
+from operator_app.sync import SyncEngine
+from operator_app.sync.events import DataChanged
+from tests.benchmarks.measures import Result, percentile
+from tests.e2e.server_process import ServerProcess
+
+DEMO_PASSWORD = "demo"  # the demo accounts operator / supervisor / admin
+
+
+@dataclass(frozen=True)
+class ServerBenchConfig:
+    customers: int = 300
+    propagation_samples: int = 40
+    clients: int = 200
+    requests_per_client: int = 10
+    time_limit_s: float = 120.0
+    think_ms: float = 0.0  # pause between one client's requests (jittered ±50%); 0 = flat out
+
+    @classmethod
+    def from_env(cls) -> ServerBenchConfig:
+        env = os.environ
+        return cls(
+            customers=int(env.get("BENCH_SERVER_CUSTOMERS", cls.customers)),
+            propagation_samples=max(
+                30, int(env.get("BENCH_PROPAGATION_SAMPLES", cls.propagation_samples))
+            ),
+            clients=int(env.get("BENCH_SERVER_CLIENTS", cls.clients)),
+            requests_per_client=int(env.get("BENCH_SERVER_REQUESTS", cls.requests_per_client)),
+            time_limit_s=float(env.get("BENCH_SERVER_TIME_LIMIT_S", cls.time_limit_s)),
+            think_ms=float(env.get("BENCH_SERVER_THINK_MS", cls.think_ms)),
+        )
+
+
+def _memory_tokens(url: str, user: str) -> TokenStore:
+    # A benchmark must neither read nor leave tokens in the user's keyring.
+    store = TokenStore(url, user)
+    store.persistent = False
+    return store
+
+
+def demo_server(folder: Path, customers: int) -> ServerProcess:
+    return ServerProcess(folder / "server").init(demo_customers=customers).start()
+
+
+# --- change propagation ----------------------------------------------------------------------
+
+
+class _Client:
+    """One signed-in app: API client, own cache, sync engine with its event stream."""
+
+    def __init__(self, url: str, user: str, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.api = ApiClient(url, retries=3)
+        self.session = Session(self.api, user, tokens=_memory_tokens(url, user))
+        self.engine = open_cache(folder / "cache.sqlite3")
+        self.sync = SyncEngine(self.engine, self.session, page_size=2000)
+        self.notes_changed = asyncio.Event()
+        self.sync.bus.subscribe(self._on_event)
+
+    def _on_event(self, event: object) -> None:
+        if isinstance(event, DataChanged) and "note" in event.entities:
+            self.notes_changed.set()
+
+    async def __aenter__(self) -> _Client:
+        await self.api.__aenter__()
+        await self.session.sign_in(DEMO_PASSWORD)
+        await self.sync.sync_until_idle()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.sync.aclose()
+        await self.api.__aexit__(None, None, None)
+        self.engine.dispose()
+
+    def customer_ids(self) -> set[bytes]:
+        with self.engine.connect() as conn:
+            return {bytes(r[0]) for r in conn.exec_driver_sql("SELECT id FROM customers")}
+
+    def has_note(self, note_id: uuid.UUID) -> bool:
+        with self.engine.connect() as conn:
+            row = conn.exec_driver_sql(
+                "SELECT 1 FROM notes WHERE id = ?", (note_id.bytes,)
+            ).fetchone()
+        return row is not None
+
+    async def wait_for_note(self, note_id: uuid.UUID, timeout: float) -> None:
+        deadline = time.perf_counter() + timeout
+        while True:
+            self.notes_changed.clear()
+            if await self.sync.db.run(lambda _engine: self.has_note(note_id), self.engine):
+                return
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                raise TimeoutError(f"note {note_id} did not reach the second client")
+            try:
+                await asyncio.wait_for(self.notes_changed.wait(), remaining)
+            except TimeoutError:
+                continue
+
+
+async def _propagation(url: str, folder: Path, samples: int) -> tuple[list[float], list[float]]:
+    async with AsyncExitStack() as stack:
+        a = await stack.enter_async_context(_Client(url, "operator", folder / "a"))
+        b = await stack.enter_async_context(_Client(url, "supervisor", folder / "b"))
+        bare = await stack.enter_async_context(httpx.AsyncClient(base_url=url, timeout=10))
+        shared = sorted(a.customer_ids() & b.customer_ids())
+        if not shared:
+            raise RuntimeError("the two demo accounts share no customer")
+        a.sync.start()
+        b.sync.start()
+        await asyncio.sleep(1.0)  # let both event streams connect before the first sample
+        rng = random.Random(7)
+        ours, theirs = [], []
+        for i in range(samples + 3):  # the first three warm up
+            customer = uuid.UUID(bytes=rng.choice(shared))
+            started = time.perf_counter()
+            note = await a.sync.add_note(customer, f"propagation {i}")
+            await b.wait_for_note(note.id, timeout=30)
+            took = (time.perf_counter() - started) * 1000
+            started = time.perf_counter()
+            response = await bare.get("/api/v1/version")
+            response.raise_for_status()
+            base = (time.perf_counter() - started) * 1000
+            if i >= 3:
+                ours.append(took)
+                theirs.append(base)
+            await asyncio.sleep(0.05)  # let A's own pull of the echo settle
+    return ours, theirs
+
+
+def bench_change_propagation(config: ServerBenchConfig) -> Result:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        server = demo_server(folder, config.customers)
+        try:
+            ours, theirs = asyncio.run(_propagation(server.url, folder, config.propagation_samples))
+        finally:
+            server.stop()
+    return Result(
+        "change_propagation",
+        f"demo server, {config.customers:,} customers; operator → supervisor",
+        len(ours),
+        percentile(ours, 50),
+        percentile(ours, 95),
+        percentile(theirs, 95),
+        "bare HTTP round trip GET /api/v1/version on the same server",
+        target_p95_ms=1000,
+        extra={
+            "path": "A: SyncEngine.add_note → push; server event; B: SSE hint → pull → cache row",
+            "max_ms": round(max(ours), 3),
+        },
+    )
+
+
+# --- many clients at once --------------------------------------------------------------------
+
+
+@dataclass
+class _Load:
+    latencies_ms: list[float]
+    by_kind: dict[str, list[float]]
+    errors: int
+    seconds: float
+    error_kinds: dict[str, int]
+
+
+async def _drive(
+    url: str,
+    token: str,
+    clients: int,
+    per_client: int,
+    time_limit_s: float,
+    think_ms: float,
+    call: Callable[[httpx.AsyncClient, int, random.Random], Awaitable[str]],
+) -> _Load:
+    latencies: list[float] = []
+    by_kind: dict[str, list[float]] = {}
+    errors = 0
+    error_kinds: dict[str, int] = {}
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(
+        base_url=url + "/api/v1",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=60,
+        limits=limits,
+    ) as http:
+
+        async def client(number: int) -> None:
+            nonlocal errors
+            rng = random.Random(number)
+            for step in range(per_client):
+                if think_ms and step:
+                    await asyncio.sleep(think_ms * rng.uniform(0.5, 1.5) / 1000)
+                started = time.perf_counter()
+                try:
+                    kind = await call(http, number * per_client + step, rng)
+                except (httpx.HTTPError, AssertionError) as exc:
+                    errors += 1
+                    label = f"{type(exc).__name__}: {exc}"[:120]
+                    error_kinds[label] = error_kinds.get(label, 0) + 1
+                    continue
+                took = (time.perf_counter() - started) * 1000
+                latencies.append(took)
+                by_kind.setdefault(kind, []).append(took)
+
+        began = time.perf_counter()
+        tasks = [asyncio.ensure_future(client(n)) for n in range(clients)]
+        _done, pending = await asyncio.wait(tasks, timeout=time_limit_s)
+        for task in pending:  # over the limit: what is left counts as failed
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        seconds = time.perf_counter() - began
+    missing = clients * per_client - len(latencies) - errors
+    if missing:
+        error_kinds["not done within the time limit"] = missing
+    return _Load(latencies, by_kind, errors + missing, seconds, error_kinds)
+
+
+async def _concurrency(url: str, config: ServerBenchConfig) -> tuple[_Load, _Load]:
+    async with httpx.AsyncClient(base_url=url + "/api/v1", timeout=30) as http:
+        login = await http.post(
+            "/auth/login", json={"username": "operator", "password": DEMO_PASSWORD}
+        )
+        login.raise_for_status()
+        token = login.json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        customers: list[dict[str, Any]] = []
+        since = 0
+        while True:  # read the whole feed once: its head and the customers in it
+            response = await http.get(
+                "/changes", params={"since": since, "limit": 100_000}, headers=headers
+            )
+            response.raise_for_status()
+            page = response.json()
+            customers += [c for c in page["changes"] if c["entity"] == "customer"]
+            since = page["next"]
+            if not page["has_more"]:
+                break
+        head = int(since)
+    ids = [c["id"] for c in customers]
+    names = [c["data"]["last_name"][:4] for c in customers if c["data"].get("last_name")]
+    if not ids or not names:
+        raise RuntimeError("the demo feed holds no customers")
+
+    async def mixed(http: httpx.AsyncClient, index: int, rng: random.Random) -> str:
+        # a working client: mostly reading its feed and searching, sometimes writing
+        roll = index % 10
+        if roll < 4:
+            response = await http.get(
+                "/changes", params={"since": rng.randrange(0, max(1, head - 200)), "limit": 200}
+            )
+            assert response.status_code == 200, response.status_code
+            return "changes"
+        if roll < 8:
+            response = await http.get("/customers", params={"q": rng.choice(names), "limit": 50})
+            assert response.status_code == 200, response.status_code
+            return "search"
+        body = {
+            "mutations": [
+                {
+                    "mutation_id": str(uuid.uuid4()),
+                    "entity": "note",
+                    "id": str(uuid.uuid4()),
+                    "op": "create",
+                    "data": {"customer_id": rng.choice(ids), "body": "bench note"},
+                }
+            ]
+        }
+        response = await http.post("/mutations", json=body)
+        assert response.status_code == 200, response.status_code
+        assert response.json()["results"][0]["status"] == "applied"
+        return "note"
+
+    async def version(http: httpx.AsyncClient, index: int, rng: random.Random) -> str:
+        response = await http.get("/version")
+        assert response.status_code == 200, response.status_code
+        return "version"
+
+    args = (
+        url,
+        token,
+        config.clients,
+        config.requests_per_client,
+        config.time_limit_s,
+        config.think_ms,
+    )
+    baseline = await _drive(*args, version)
+    load = await _drive(*args, mixed)
+    return load, baseline
+
+
+def bench_server_concurrency(config: ServerBenchConfig) -> Result:
+    with tempfile.TemporaryDirectory() as tmp:
+        server = demo_server(Path(tmp), config.customers)
+        try:
+            load, baseline = asyncio.run(_concurrency(server.url, config))
+        finally:
+            server.stop()
+    extra: dict[str, Any] = {
+        "clients": config.clients,
+        "requests_per_client": config.requests_per_client,
+        "errors": load.errors,
+        "error_kinds": load.error_kinds,
+        "baseline_errors": baseline.errors,
+        "think_ms": config.think_ms,
+        "requests_per_s": round(len(load.latencies_ms) / load.seconds, 1),
+        "baseline_requests_per_s": round(len(baseline.latencies_ms) / baseline.seconds, 1),
+        "p95_ms_by_kind": {k: round(percentile(v, 95), 3) for k, v in load.by_kind.items()},
+        "mix": "40% GET /changes (200), 40% GET /customers?q=, 20% POST /mutations (1 note)",
+    }
+    return Result(
+        "server_concurrency",
+        f"demo server, {config.customers:,} customers; {config.clients} concurrent clients",
+        len(load.latencies_ms),
+        percentile(load.latencies_ms, 50),
+        percentile(load.latencies_ms, 95),
+        percentile(baseline.latencies_ms, 95),
+        f"the same count of GET /api/v1/version at {config.clients} concurrent clients",
+        target_p95_ms=100,
+        extra=extra,
+    )
