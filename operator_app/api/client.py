@@ -351,6 +351,13 @@ class ApiClient:
         )
         return ChangesPage.parse(body, since)
 
+    async def set_demo_traffic(self, enabled: bool) -> bool:
+        """Demo servers only: switch simulated customer traffic; returns whether it is on."""
+        body = await self._request(
+            "PUT", "/admin/demo/traffic", idempotent=True, json_body={"enabled": enabled}
+        )
+        return bool(body["enabled"]) if isinstance(body, dict) else enabled
+
     async def push(self, mutations: list[Mutation]) -> list[MutationResult]:
         # Idempotent by mutation_id, so a timeout can safely be retried.
         body = await self._request(

@@ -140,6 +140,17 @@ class SyncController(QObject):
     def discard_rejected(self, seq: int) -> None:
         self._change("discard", None, lambda: self.sync.discard_rejected(seq))
 
+    def set_demo_traffic(self, enabled: bool) -> None:
+        """The demo's "Simulate traffic" switch; failures are said through ``action_failed``."""
+
+        async def switch() -> None:
+            try:
+                await self.api.set_demo_traffic(enabled)
+            except ApiError as exc:
+                self.action_failed.emit(f"Simulated traffic could not be switched: {exc}")
+
+        self._spawn(switch())
+
     def sync_now(self) -> None:
         self.sync.wake()
 

@@ -138,6 +138,16 @@ class WindowSync(QObject):
         """The demo: sign in to its own server at once (nothing kept in the keyring)."""
         self._set_connection("Connecting…", "syncing")
         self._sign_in(server_url, user, password, False)
+        # The demo server makes calls and messages on request (any demo user may ask).
+        self.traffic_action = QAction("Simulate &traffic", self.window)
+        self.traffic_action.setCheckable(True)
+        self.traffic_action.setToolTip("Customers call and write every few seconds")
+        self.traffic_action.toggled.connect(self._set_demo_traffic)
+        self.window.menuBar().addMenu("&Demo").addAction(self.traffic_action)
+
+    def _set_demo_traffic(self, enabled: bool) -> None:
+        if self.controller is not None:
+            self.controller.set_demo_traffic(enabled)
 
     def show_sign_in(self, reason: str = "") -> SignInDialog:
         """Open the sign-in form (non-modal to the loop: ``open()``, answered by signals)."""

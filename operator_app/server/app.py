@@ -21,6 +21,7 @@ from operator_app.server.routes import (
     admin,
     auth,
     customers,
+    demo,
     events,
     meta,
     metrics,
@@ -32,6 +33,7 @@ from operator_app.server.routes import (
 )
 from operator_app.server.settings import API_PREFIX, ServerSettings
 from operator_app.server.survey_runtime import SurveyRuntime
+from operator_app.server.traffic import TrafficSimulator
 
 DESCRIPTION = """Reference server of operator-app.
 
@@ -56,13 +58,16 @@ def create_app(db: Database, settings: ServerSettings | None = None) -> FastAPI:
     )
 
     runtime = SurveyRuntime(context)
+    traffic = TrafficSimulator(context)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         context.hub.attach(asyncio.get_running_loop())
         runtime.start()  # the survey delivery worker
         schedule = _app.state.refit_task = start_refit_schedule(context)
+        traffic.start()  # idle unless switched on (demo databases only)
         yield
+        await traffic.stop()
         if schedule is not None:
             schedule.cancel()
         context.hub.close()
@@ -79,6 +84,7 @@ def create_app(db: Database, settings: ServerSettings | None = None) -> FastAPI:
     )
     app.state.context = context
     app.state.surveys = runtime
+    app.state.traffic = traffic
     install_error_handlers(app)
     for module in (
         meta,
@@ -92,6 +98,7 @@ def create_app(db: Database, settings: ServerSettings | None = None) -> FastAPI:
         admin,
         upsell_rules,
         value_metrics,
+        demo,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(survey_page.router)  # /s/{token}: the customers' page, outside the API

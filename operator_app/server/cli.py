@@ -180,6 +180,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--no-refit", action="store_true", help="do not run the daily customer-value refit"
     )
+    serve.add_argument(
+        "--simulate-traffic",
+        action="store_true",
+        help="demo databases only: a random customer calls the operator or writes every "
+        "few seconds (switch it with PUT /api/v1/admin/demo/traffic)",
+    )
 
     analytics = sub.add_parser(
         "analytics",
@@ -395,6 +401,17 @@ def cmd_analytics(args: argparse.Namespace) -> int:
         db.dispose()
 
 
+def _require_demo(db: Database) -> None:
+    from operator_app.server.schema import is_demo
+
+    with db.reading() as session:
+        if not is_demo(session):
+            raise CommandError(
+                "--simulate-traffic needs a demo database (made with init --demo); "
+                "it never invents traffic in real data"
+            )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from operator_app.server.serving import serve
     from operator_app.server.settings import ServerSettings
@@ -407,12 +424,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         settings = ServerSettings(
             delivery=DeliverySettings.from_env(),
             refit_at=None if args.no_refit else args.refit_at,
+            simulate_traffic=args.simulate_traffic,
         )
     except DeliverySettingsError as error:
         raise CommandError(str(error)) from None
     db = _open_database(args.database_url, creating=False)
     try:
         _require_current_schema(db)
+        if args.simulate_traffic:
+            _require_demo(db)
         if not _is_loopback(args.host) and args.tls_cert is None:
             print(
                 f"note: serving plain HTTP on {args.host}; put TLS in front of it "

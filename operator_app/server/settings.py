@@ -35,5 +35,11 @@ class ServerSettings:
     refit_at: time | None = None
     refit_horizon_months: int = 12
     refit_discount_rate: float = 0.01  # per month
+    # Demo databases only: simulated incoming calls and messages (`serve --simulate-traffic`,
+    # or `PUT /admin/demo/traffic`), about every ``traffic_interval_s`` (jittered ±50 %).
+    simulate_traffic: bool = False
+    traffic_interval_s: float = 8.0
+    traffic_seed: int | None = None  # None: a different run each start
+    traffic_operator: str = "operator"  # whose window the simulated calls pop up in
     # Tests move time forward (token expiry, rate-limit windows) without sleeping.
     clock: Callable[[], datetime] = field(default=utc_now)

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import select
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from operator_app.domain.phones import normalize_phone
 from operator_app.server.auth import AnyUser, Telephony
 from operator_app.server.changelog import latest_seq
 from operator_app.server.context import Context, ServerContext
-from operator_app.server.errors import ApiProblem
 from operator_app.server.events import HubEvent, Subscription
-from operator_app.server.models import CustomerPhone, User
 from operator_app.server.routes import AUTHENTICATED, problems
 from operator_app.server.schemas import IncomingContact, IncomingContactAccepted
-from operator_app.server.serialize import dumps, json_datetime
+from operator_app.server.serialize import dumps
+from operator_app.server.telephony import announce_incoming
 
 router = APIRouter(tags=["events"])
 
@@ -106,52 +103,6 @@ def incoming(
     principal: Telephony,
     context: Context,
 ) -> IncomingContactAccepted:
-    parsed = normalize_phone(body.phone)
-    if parsed is None:
-        raise ApiProblem(
-            422,
-            f"{body.phone[:64]!r} is not a phone number.",
-            errors=[{"field": "phone", "message": "not a phone number"}],
-        )
-    operator = body.operator.strip().casefold() if body.operator else None
-    with context.db.reading() as session:
-        if (
-            operator is not None
-            and session.scalar(
-                select(User.id).where(User.username == operator, User.disabled.is_(False))
-            )
-            is None
-        ):
-            raise ApiProblem(
-                422,
-                f"There is no active operator {operator!r}.",
-                errors=[{"field": "operator", "message": "unknown user"}],
-            )
-        customer_ids = list(
-            session.scalars(
-                select(CustomerPhone.customer_id)
-                .where(CustomerPhone.e164 == parsed.e164)
-                .order_by(CustomerPhone.customer_id)
-                .limit(20)
-            )
-        )
-    payload: dict[str, Any] = {
-        "phone": parsed.e164,
-        "extension": parsed.extension,
-        "customer_ids": [str(c) for c in customer_ids],
-        "channel": body.channel.value,
-        "operator": operator,
-        "at": json_datetime(context.now()),
-    }
-    event = context.hub.publish(
-        "incoming_contact",
-        payload,
-        audience=frozenset({operator}) if operator else None,
-    )
-    return IncomingContactAccepted(
-        event_id=event.id,
-        phone=parsed.e164,
-        customer_ids=customer_ids,
-        channel=body.channel,
-        operator=operator,
+    return announce_incoming(
+        context, phone=body.phone, channel=body.channel, operator=body.operator
     )
