@@ -31,4 +31,5 @@ def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-AUTHENTICATED = (401, 403, 413, 422)
+# 400: a body that is not JSON at all (FastAPI refuses it before validation).
+AUTHENTICATED = (400, 401, 403, 413, 422)
