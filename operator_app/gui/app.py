@@ -32,6 +32,7 @@ from operator_app.gui.demo_server import (
     DemoServerError,
     server_available,
 )
+from operator_app.gui.event_loop import close_event_loop
 from operator_app.gui.main_window import MainWindow, app_settings
 from operator_app.gui.settings_registry import start_logging_and_settings
 from operator_app.gui.single_instance import (
@@ -158,8 +159,7 @@ def _run(
         if engine is not None:
             engine.dispose()
         asyncio.set_event_loop(None)
-        if not loop.is_closed():
-            loop.close()
+        close_event_loop(loop)
 
 
 def _close_sync(loop: qasync.QEventLoop, window: MainWindow) -> None:

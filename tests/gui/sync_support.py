@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from operator_app.cache.db import open_cache
 from operator_app.gui.context import AppContext
+from operator_app.gui.event_loop import close_event_loop
 from operator_app.gui.main_window import MainWindow
 from operator_app.sync import Backoff
 from tests.e2e.server_process import ServerProcess
@@ -38,7 +39,7 @@ def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     asyncio.set_event_loop(None)
     qapp.aboutToQuit.disconnect(loop._after_run_forever)  # type: ignore[attr-defined]
     loop._QEventLoop__is_running = False  # type: ignore[attr-defined]
-    loop.close()
+    close_event_loop(loop)
 
 
 def run_async(qtbot: Any, coro: Any, timeout: int = 20000) -> Any:

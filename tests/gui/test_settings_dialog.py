@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from operator_app.api import TokenStore
 from operator_app.gui import theme
+from operator_app.gui.event_loop import close_event_loop
 from operator_app.gui.settings_dialog import SettingsDialog
 from operator_app.gui.settings_registry import AppSettings, open_settings
 from tests.gui.app_support import OFFSCREEN_NOISE
@@ -149,7 +150,7 @@ def loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     asyncio.set_event_loop(loop)
     yield loop
     asyncio.set_event_loop(None)
-    loop.close()
+    close_event_loop(loop)
 
 
 def run_test(loop: asyncio.AbstractEventLoop, dialog: SettingsDialog, url: str) -> str:

@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 import PySide6
-import pytest
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
@@ -51,10 +50,6 @@ def test_help_menu_and_about_shows_versions(window: MainWindow) -> None:
     box.close()
 
 
-# Opening the cache allocates enough to run the garbage collector, which may then
-# finish off a worker-thread QObject left by an earlier test file; that warning is not
-# about diagnostics.
-@pytest.mark.qt_log_ignore(r"Timers cannot be stopped from another thread")
 def test_save_diagnostics(window: MainWindow, tmp_path: Path) -> None:
     window.app_menus.settings_path = tmp_path / "settings.ini"
     open_settings(window.app_menus.settings_path).save({"account.user": "anna"})
