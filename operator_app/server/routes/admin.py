@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Response
@@ -14,6 +11,7 @@ from sqlalchemy import select, tuple_
 from operator_app.server.audit import audit
 from operator_app.server.auth import ADMINS, require_roles
 from operator_app.server.context import Context
+from operator_app.server.cursors import decode_time_cursor, encode_time_cursor
 from operator_app.server.delivery import retry_dead
 from operator_app.server.errors import ApiProblem
 from operator_app.server.models import OutboundDelivery
@@ -21,7 +19,6 @@ from operator_app.server.policy import PolicyVersionMismatch, SurveyPolicy, load
 from operator_app.server.routes import AUTHENTICATED, problems
 from operator_app.server.routes.surveys import delivery_info
 from operator_app.server.security import Principal
-from operator_app.server.serialize import json_datetime
 from operator_app.server.survey_runtime import Runtime
 from operator_app.server.survey_schemas import DeadLetterPage, DeliveryInfo, PolicyOut
 from operator_app.server.surveys import Effects
@@ -110,27 +107,6 @@ def put_policy(
     )
 
 
-def _encode_cursor(at: datetime, delivery_id: uuid.UUID) -> str:
-    raw = json.dumps([json_datetime(at), str(delivery_id)]).encode("ascii")
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        at, delivery_id = json.loads(raw)
-        when = datetime.fromisoformat(str(at).replace("Z", "+00:00"))
-        if when.tzinfo is None:
-            raise ValueError
-        return when, uuid.UUID(str(delivery_id))
-    except (ValueError, TypeError):
-        raise ApiProblem(
-            422,
-            "The cursor is not one this server handed out; start again without it.",
-            errors=[{"field": "cursor", "message": "invalid cursor"}],
-        ) from None
-
-
 @router.get(
     "/dead-letters",
     response_model=DeadLetterPage,
@@ -145,7 +121,7 @@ def dead_letters(
 ) -> DeadLetterPage:
     query = select(OutboundDelivery).where(OutboundDelivery.status == "dead")
     if cursor:
-        at, after_id = _decode_cursor(cursor)
+        at, after_id = decode_time_cursor(cursor)
         query = query.where(
             tuple_(OutboundDelivery.updated_at, OutboundDelivery.id) < tuple_(at, after_id)
         )
@@ -153,7 +129,7 @@ def dead_letters(
     with context.db.reading() as session:
         rows = list(session.scalars(query.limit(limit + 1)))
     next_cursor = (
-        _encode_cursor(rows[limit - 1].updated_at, rows[limit - 1].id)
+        encode_time_cursor(rows[limit - 1].updated_at, rows[limit - 1].id)
         if len(rows) > limit
         else None
     )

@@ -6,8 +6,6 @@ Pages are keyset-paged on ``(name_key, id)`` with an opaque cursor, never OFFSET
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from typing import Annotated, Any
 
@@ -18,6 +16,7 @@ from operator_app.domain.phones import normalize_phone, query_digits
 from operator_app.domain.text import words
 from operator_app.server.auth import AnyUser
 from operator_app.server.context import Context
+from operator_app.server.cursors import decode_cursor, encode_cursor
 from operator_app.server.errors import ApiProblem
 from operator_app.server.models import Customer, CustomerPhone
 from operator_app.server.routes import AUTHENTICATED, problems
@@ -29,24 +28,6 @@ router = APIRouter(prefix="/customers", tags=["customers"])
 
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _encode_cursor(name_key: str, customer_id: uuid.UUID) -> str:
-    raw = json.dumps([name_key, str(customer_id)], ensure_ascii=False).encode("utf-8")
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[str, uuid.UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        name_key, customer_id = json.loads(raw)
-        return str(name_key), uuid.UUID(str(customer_id))
-    except (ValueError, TypeError):
-        raise ApiProblem(
-            422,
-            "The cursor is not one this server handed out; start again without it.",
-            errors=[{"field": "cursor", "message": "invalid cursor"}],
-        ) from None
 
 
 def _phone_filter(digits: str, text: str) -> ColumnElement[bool]:
@@ -102,14 +83,14 @@ def search_customers(
     if condition is not None:
         query = query.where(condition)
     if cursor:
-        key, after_id = _decode_cursor(cursor)
+        key, after_id = decode_cursor(cursor)
         query = query.where(tuple_(Customer.name_key, Customer.id) > tuple_(key, after_id))
     query = query.order_by(Customer.name_key, Customer.id).limit(page_size + 1)
     with context.db.reading() as session:
         rows = list(session.scalars(query))
     items: list[dict[str, Any]] = [snapshot("customer", row) for row in rows[:page_size]]
     next_cursor = (
-        _encode_cursor(rows[page_size - 1].name_key, rows[page_size - 1].id)
+        encode_cursor(rows[page_size - 1].name_key, rows[page_size - 1].id)
         if len(rows) > page_size
         else None
     )

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -16,6 +14,7 @@ from operator_app.domain.enums import Channel, ReviewStatus, SurveyKind
 from operator_app.domain.review_rules import ReviewAction
 from operator_app.server.auth import STAFF, require_roles
 from operator_app.server.context import Context
+from operator_app.server.cursors import decode_time_cursor, encode_time_cursor
 from operator_app.server.errors import ApiProblem
 from operator_app.server.models import Conversation, ReviewCase, Survey
 from operator_app.server.policy import load_policy
@@ -29,7 +28,6 @@ from operator_app.server.reviews import (
 from operator_app.server.routes import AUTHENTICATED, problems
 from operator_app.server.routes.surveys import created_view, small_body
 from operator_app.server.security import Principal
-from operator_app.server.serialize import json_datetime
 from operator_app.server.survey_runtime import Runtime
 from operator_app.server.survey_schemas import (
     AssignAction,
@@ -46,27 +44,6 @@ from operator_app.server.surveys import Effects, create_survey
 Staff = Annotated[Principal, Depends(require_roles(STAFF))]
 router = APIRouter(prefix="/review-cases", tags=["review cases"])
 MAX_PAGE = 200
-
-
-def _encode_cursor(opened_at: datetime, case_id: uuid.UUID) -> str:
-    raw = json.dumps([json_datetime(opened_at), str(case_id)]).encode("ascii")
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        opened, case_id = json.loads(raw)
-        when = datetime.fromisoformat(str(opened).replace("Z", "+00:00"))
-        if when.tzinfo is None:
-            raise ValueError
-        return when, uuid.UUID(str(case_id))
-    except (ValueError, TypeError):
-        raise ApiProblem(
-            422,
-            "The cursor is not one this server handed out; start again without it.",
-            errors=[{"field": "cursor", "message": "invalid cursor"}],
-        ) from None
 
 
 @router.get(
@@ -122,7 +99,7 @@ def list_cases(
     if min_age_hours is not None:
         query = query.where(ReviewCase.opened_at <= context.now() - timedelta(hours=min_age_hours))
     if cursor:
-        opened, after_id = _decode_cursor(cursor)
+        opened, after_id = decode_time_cursor(cursor)
         query = query.where(tuple_(ReviewCase.opened_at, ReviewCase.id) < tuple_(opened, after_id))
     query = query.order_by(ReviewCase.opened_at.desc(), ReviewCase.id.desc()).limit(page_size + 1)
     with context.db.reading() as session:
@@ -131,7 +108,7 @@ def list_cases(
     next_cursor = None
     if len(rows) > page_size:
         last = rows[page_size - 1][0]
-        next_cursor = _encode_cursor(last.opened_at, last.id)
+        next_cursor = encode_time_cursor(last.opened_at, last.id)
     return ReviewCasePage(items=items, next_cursor=next_cursor)
 
 
