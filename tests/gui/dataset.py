@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -220,6 +220,20 @@ def years_ago(today: date, years: int) -> date:
     return date(today.year - years, today.month, min(today.day, 28))
 
 
+def local_day_end(now: datetime) -> datetime:
+    """Midnight after ``now`` on this machine's clock, in UTC: where the app's "due
+    today" ends."""
+    local = now.astimezone()
+    return datetime.combine(local.date() + timedelta(days=1), time.min).astimezone(UTC)
+
+
+def later_today(now: datetime, fraction: float) -> datetime:
+    """A moment between ``now`` and the end of the local day (``fraction`` of the way),
+    so "due today, not yet late" holds whatever the hour the tests run at."""
+    left = local_day_end(now) - now
+    return now + left * (0.25 + 0.5 * fraction)
+
+
 def build_dataset(
     path: Path,
     *,
@@ -326,7 +340,7 @@ def build_dataset(
             opened_at=opened,
             first_response_at=opened + timedelta(minutes=3),
             resolved_at=None if is_open else at,
-            next_follow_up_at=(now + timedelta(hours=3)) if c == 1 else None,
+            next_follow_up_at=later_today(now, 0.5) if c == 1 else None,
             last_inbound_at=at,
             last_outbound_at=at - timedelta(minutes=20),
             version=1,
@@ -452,7 +466,11 @@ def build_dataset(
                 opened_at=opened,
                 first_response_at=None,
                 resolved_at=None,
-                next_follow_up_at=now + timedelta(hours=b.rng.randrange(-5, 8))
+                next_follow_up_at=(
+                    now - timedelta(hours=b.rng.randrange(1, 6))
+                    if i % 24 == 0
+                    else later_today(now, b.rng.random())
+                )
                 if i % 12 == 0
                 else None,
                 last_inbound_at=opened,
