@@ -10,6 +10,7 @@ or upgraded.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import stat
@@ -76,6 +77,26 @@ class CacheNotWritableError(CacheError):
     """The file or its folder cannot be created, read or written."""
 
 
+class CacheFullError(CacheNotWritableError):
+    """The disk (or the file's size limit) is full: the write failed as a whole and was
+    rolled back, so nothing half-written remains and the outbox is as it was."""
+
+
+DISK_FULL_MESSAGE = "The disk is full — free some space; your unsynced changes are kept."
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """Whether a sqlite3 / SQLAlchemy error is SQLITE_FULL (or the OS's ENOSPC)."""
+    original = error.orig if isinstance(error, DBAPIError) else error
+    if not isinstance(original, sqlite3.Error | OSError):
+        return False
+    if getattr(original, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        return True
+    if isinstance(original, OSError) and original.errno == errno.ENOSPC:
+        return True
+    return "disk is full" in str(original).lower()
+
+
 class CacheNotFoundError(CacheError):
     """``create=False`` and there is no cache file."""
 
@@ -140,8 +161,8 @@ def classify_database_error(error: BaseException, path: Path | None = None) -> C
             f"The local cache{where} is in use by another program. Close it and try again.",
             path,
         )
-    if "disk is full" in text or "database or disk is full" in text:
-        return CacheNotWritableError(f"The disk holding the local cache{where} is full.", path)
+    if is_disk_full(error):
+        return CacheFullError(DISK_FULL_MESSAGE, path)
     return CacheCorruptError(
         f"The local cache{where} is damaged ({original}). It can be rebuilt from the server.",
         path,

@@ -113,6 +113,7 @@ def customer(row: Row) -> Customer:
             historical_clv=as_money(row["historical_clv"]),
             predicted_clv=None if predicted is None else as_money(predicted),
             p_alive=row["p_alive"],
+            expected_purchases=row.get("expected_purchases"),
             segment=row["value_segment"],
             last_csat=row["last_csat"],
             last_nps=row["last_nps"],

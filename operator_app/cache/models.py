@@ -72,6 +72,9 @@ class CustomerRow(Versioned, Base):
     last_nps: Mapped[int | None]
     open_complaints: Mapped[int] = mapped_column(default=0)
     currency: Mapped[str] = mapped_column(String(3), default="RUB")
+    # BG/NBD expected purchases over the refit's horizon (added in cache schema 5, hence
+    # after the server bookkeeping columns: an upgraded file adds it at the end).
+    expected_purchases: Mapped[float | None] = mapped_column(Float, sort_order=100)
 
 
 class CustomerPhoneRow(Base):
@@ -263,6 +266,18 @@ class UpsellRuleRow(Versioned, Base):
     definition: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class UpsellStatsRow(Versioned, Base):
+    """What the server's value refit learned for ranking offers offline: one row (the
+    server's fixed id). ``acceptance``: ``AcceptanceStats.to_list()`` rows;
+    ``co_purchases``: ``{product_id, with_product_id, confidence}`` rows."""
+
+    __tablename__ = "upsell_stats"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    computed_at: Mapped[datetime | None]
+    acceptance: Mapped[list[Any]] = mapped_column(default=list)
+    co_purchases: Mapped[list[Any]] = mapped_column(default=list)
+
+
 class UserRow(Versioned, Base):
     __tablename__ = "users"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
@@ -280,6 +295,33 @@ class AuditEventRow(Base):
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[uuid.UUID]
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class PolicyRow(Versioned, Base):
+    """The team's policy as the admin saved it (SLAs, survey rules): one synced row.
+
+    ``document`` is the server's policy JSON, read through ``cache.policy_store``; no
+    row yet means the admin never saved one and the defaults apply.
+    """
+
+    __tablename__ = "policies"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    document: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class WorklistSnoozeRow(Base):
+    """A "waiting for our reply" entry this operator put aside until ``until``.
+
+    Kept on this computer only (it is the operator's own view, not the team's data), so
+    it survives a restart but not a cache rebuild. ``inbound_at`` is the customer's last
+    message when it was snoozed: a newer message brings the entry back early.
+    """
+
+    __tablename__ = "worklist_snoozes"
+    conversation_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    until: Mapped[datetime] = mapped_column(index=True)
+    inbound_at: Mapped[datetime | None]
 
 
 class OutboxRow(Base):
@@ -370,6 +412,8 @@ ENTITY_TABLES = {
     "review_case": ReviewCaseRow.__table__,
     "offer": OfferRow.__table__,
     "upsell_rule": UpsellRuleRow.__table__,
+    "upsell_stats": UpsellStatsRow.__table__,
     "user": UserRow.__table__,
     "audit_event": AuditEventRow.__table__,
+    "policy": PolicyRow.__table__,
 }

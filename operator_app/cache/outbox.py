@@ -60,7 +60,9 @@ __all__ = [
     "update_customer",
 ]
 
-MAX_BODY = 20_000
+# The server's limits (server/mutation_rules.py): longer text would be refused later.
+MAX_NOTE = 10_000
+MAX_BODY = 20_000  # a reply (outbound message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +88,14 @@ def _now(now: datetime | None) -> datetime:
     return value
 
 
-def _body(body: str) -> str:
+def _body(body: str, limit: int = MAX_BODY) -> str:
     if not isinstance(body, str) or not body.strip():
         raise LocalChangeError("The text is empty.")
-    if len(body) > MAX_BODY:
-        raise LocalChangeError(f"The text is longer than {MAX_BODY} characters.")
+    if len(body) > limit:
+        raise LocalChangeError(
+            f"The text is {len(body)} characters long; at most {limit} fit. Shorten it and "
+            "send again."
+        )
     return body
 
 
@@ -195,7 +200,7 @@ def add_note(
     now: datetime | None = None,
 ) -> Note:
     customer_id = _as_uuid(customer_id, "customer")
-    body = _body(body)
+    body = _body(body, MAX_NOTE)
     at = _now(now)
     note_id = uuid.uuid4()
     with write_transaction(engine) as conn:

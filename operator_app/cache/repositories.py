@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from operator_app.cache import mapping
 from operator_app.cache.models import OPEN_SQL, WAITING_SQL
+from operator_app.cache.policy_store import read_policy, sla_seconds
 from operator_app.cache.search import customers_by_phone, search_customers
 from operator_app.cache.types import to_micros
 from operator_app.domain.entities import (
@@ -30,7 +31,6 @@ from operator_app.domain.entities import (
     WorklistItem,
 )
 from operator_app.domain.enums import (
-    DEFAULT_FIRST_RESPONSE_SLA,
     Channel,
     ConversationStatus,
     Direction,
@@ -38,6 +38,7 @@ from operator_app.domain.enums import (
 )
 
 TimelineCursor = tuple[datetime, uuid.UUID]
+WorklistCursor = tuple[datetime, uuid.UUID]
 
 RECENT_ORDERS = 20
 CARD_LIST_LIMIT = 100
@@ -190,7 +191,8 @@ _TIMELINE_SOURCES = (
         "NULL, direction, NULL",
     ),
     (TimelineKind.NOTE, "notes", "created_at", "author, body, NULL, NULL, NULL, NULL"),
-    (TimelineKind.SURVEY, "surveys", "sent_at", "kind, comment, channel, NULL, NULL, score"),
+    # A survey's status column carries its answer time.
+    (TimelineKind.SURVEY, "surveys", "sent_at", "kind, comment, channel, answered_at, NULL, score"),
     (
         TimelineKind.OFFER,
         "offers",
@@ -235,6 +237,7 @@ def _timeline_item(row: tuple[Any, ...]) -> TimelineItem:
         if direction is None
         else mapping.as_enum(Direction, direction, Direction.INBOUND),
         score=score,
+        answered_at=mapping.as_optional_datetime(status) if kind is TimelineKind.SURVEY else None,
     )
 
 
@@ -257,40 +260,74 @@ class WorklistRepository:
         return [_worklist_item(row, overdue=False) for row in rows]
 
     def follow_ups_due(
-        self, now: datetime, limit: int = 100, until: datetime | None = None
+        self,
+        now: datetime,
+        limit: int = 100,
+        until: datetime | None = None,
+        after: WorklistCursor | None = None,
     ) -> list[WorklistItem]:
         """Conversations with a follow-up due by ``until`` (default ``now``; pass the end
-        of the operator's day for "due today"), earliest first; ``overdue`` when past."""
+        of the operator's day for "due today"), earliest first; ``overdue`` when past.
+        ``after`` (the last item's ``since`` and conversation id) gives the next page."""
+        limit = min(limit, MAX_PAGE)
+        if limit <= 0:
+            return []
         now_micros = to_micros(now)
         until_micros = to_micros(until) if until is not None else now_micros
+        at, key = (-1, b"") if after is None else (to_micros(after[0]), after[1].bytes)
         sql = (
             f"{_WORKLIST_SELECT}, v.next_follow_up_at AS since FROM conversations v "
             "JOIN customers c ON c.id = v.customer_id "
-            "WHERE v.next_follow_up_at <= ? ORDER BY v.next_follow_up_at LIMIT ?"
+            "WHERE v.next_follow_up_at <= ? AND (v.next_follow_up_at, v.id) > (?, ?) "
+            "ORDER BY v.next_follow_up_at, v.id LIMIT ?"
         )
         with self.engine.connect() as conn:
-            rows = _raw(conn).execute(sql, (until_micros, limit)).fetchall()
+            rows = _raw(conn).execute(sql, (until_micros, at, key, limit)).fetchall()
         return [_worklist_item(row, overdue=row[-1] < now_micros) for row in rows]
 
     def hanging(self, now: datetime, limit: int = 100) -> list[WorklistItem]:
-        """Customer waiting: last inbound after last outbound and older than the channel SLA."""
+        """Customer waiting: last inbound after last outbound and older than the channel's
+        first-response SLA (the admin's policy, else the defaults), longest wait first.
+        Entries the operator snoozed stay out until the snooze ends or the customer
+        writes again."""
+        limit = min(limit, MAX_PAGE)
+        if limit <= 0:
+            return []
         now_micros = to_micros(now)
         with _reading(self.engine) as conn:
             raw = _raw(conn)
             channels = [row[0] for row in raw.execute(_WAITING_CHANNELS_SQL)]
             if not channels:
                 return []
+            policy = read_policy(conn)
+            snoozed = raw.execute(_ACTIVE_SNOOZE_SQL, (now_micros,)).fetchone() is not None
             params: list[Any] = []
             for channel in channels:
-                sla = _sla_micros(mapping.as_enum(Channel, channel, Channel.OTHER))
-                params += [channel, now_micros - sla, limit]
-            rows = raw.execute(_hanging_sql(len(channels)), (*params, limit)).fetchall()
+                sla = sla_seconds(policy, mapping.as_enum(Channel, channel, Channel.OTHER))
+                params += [channel, now_micros - sla * 1_000_000]
+                params += [now_micros] if snoozed else []
+                params.append(limit)
+            sql = _hanging_sql(len(channels), snoozed)
+            rows = raw.execute(sql, (*params, limit)).fetchall()
         return [_worklist_item(row, overdue=True) for row in rows]
 
-
-def _sla_micros(channel: Channel) -> int:
-    sla = DEFAULT_FIRST_RESPONSE_SLA.get(channel, DEFAULT_FIRST_RESPONSE_SLA[Channel.OTHER])
-    return int(sla.total_seconds() * 1_000_000)
+    def next_late_at(self, now: datetime) -> datetime | None:
+        """When the next customer who is waiting, but still within the channel's target,
+        goes past it (the moment "waiting for our reply" changes without any new data)."""
+        now_micros = to_micros(now)
+        with _reading(self.engine) as conn:
+            raw = _raw(conn)
+            policy = read_policy(conn)
+            soonest: int | None = None
+            for (channel,) in raw.execute(_WAITING_CHANNELS_SQL).fetchall():
+                sla = sla_seconds(policy, mapping.as_enum(Channel, channel, Channel.OTHER))
+                sla_micros = sla * 1_000_000
+                (first,) = raw.execute(
+                    _NEXT_LATE_SQL, (channel, now_micros - sla_micros)
+                ).fetchone()
+                if first is not None and (soonest is None or first + sla_micros < soonest):
+                    soonest = first + sla_micros
+        return None if soonest is None else mapping.as_datetime(soonest)
 
 
 _WORKLIST_SELECT = (
@@ -315,21 +352,35 @@ _WAITING_CHANNELS_SQL = f"""
 """
 
 
-@lru_cache(maxsize=32)
-def _hanging_sql(channels: int) -> str:
+# Per channel, the earliest wait still within that channel's target.
+_NEXT_LATE_SQL = (
+    f"SELECT min(v.last_inbound_at) FROM conversations v INDEXED BY ix_conversations_waiting "
+    f"WHERE v.channel = ? AND {_WAITING} AND v.last_inbound_at >= ?"
+)
+_ACTIVE_SNOOZE_SQL = "SELECT 1 FROM worklist_snoozes WHERE until > ? LIMIT 1"
+# A snooze holds while it lasts and the customer has not written since it was set.
+_NOT_SNOOZED = (
+    "NOT EXISTS (SELECT 1 FROM worklist_snoozes s WHERE s.conversation_id = v.id "
+    "AND s.until > ? AND v.last_inbound_at <= s.inbound_at)"
+)
+
+
+@lru_cache(maxsize=64)
+def _hanging_sql(channels: int, snoozed: bool) -> str:
     """Per channel, the longest-waiting conversations past that channel's SLA, read from
-    the partial index alone; only the overall first ``limit`` are then joined to their
-    rows and customers."""
+    the partial index alone (snoozes, when any are active, need the row's id too); only
+    the overall first ``limit`` are then joined to their rows and customers."""
+    skip = f" AND {_NOT_SNOOZED}" if snoozed else ""
     per_channel = (
         "SELECT * FROM (SELECT v.rowid AS r, v.last_inbound_at AS since FROM conversations v "
-        f"WHERE v.channel = ? AND {_WAITING} AND v.last_inbound_at < ? "
-        "ORDER BY v.last_inbound_at LIMIT ?)"
+        f"WHERE v.channel = ? AND {_WAITING} AND v.last_inbound_at < ?{skip} "
+        "ORDER BY v.last_inbound_at, v.rowid LIMIT ?)"
     )
     union = " UNION ALL ".join([per_channel] * channels)
     return (
-        f"{_WORKLIST_SELECT}, w.since FROM ({union} ORDER BY since LIMIT ?) w "
+        f"{_WORKLIST_SELECT}, w.since FROM ({union} ORDER BY since, r LIMIT ?) w "
         "JOIN conversations v ON v.rowid = w.r JOIN customers c ON c.id = v.customer_id "
-        "ORDER BY w.since"
+        "ORDER BY w.since, w.r"
     )
 
 

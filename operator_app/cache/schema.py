@@ -19,7 +19,7 @@ from operator_app import __version__
 from operator_app.cache import fts
 from operator_app.cache.models import Base
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 FORMAT_MARKER = "operator-app cache"
 # Also stamped into the SQLite header ("OPCA"), so tools can tell the file apart.
 APPLICATION_ID = 0x4F504341
@@ -116,9 +116,52 @@ def _v3_sync_bookkeeping(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+_V4_POLICY_AND_SNOOZES = (
+    """CREATE TABLE IF NOT EXISTS policies (
+        id BLOB NOT NULL, document JSON NOT NULL, updated_by VARCHAR(100) NOT NULL,
+        version INTEGER NOT NULL, updated_at BIGINT, PRIMARY KEY (id))""",
+    """CREATE TABLE IF NOT EXISTS worklist_snoozes (
+        conversation_id BLOB NOT NULL, until BIGINT NOT NULL, inbound_at BIGINT,
+        PRIMARY KEY (conversation_id))""",
+    "CREATE INDEX IF NOT EXISTS ix_worklist_snoozes_until ON worklist_snoozes (until)",
+)
+
+
+def _v4_policy_and_snoozes(conn: Connection) -> None:
+    """The admin's policy (SLAs for hanging dialogs) and snoozed waiting entries."""
+    for statement in _V4_POLICY_AND_SNOOZES:
+        conn.exec_driver_sql(statement)
+    # A policy synced before this step was skipped as unknown and the cursor is past it:
+    # it arrives with the admin's next save; until then the DESIGN defaults apply.
+
+
+_V5_VALUE_STATEMENTS = (
+    "ALTER TABLE customers ADD COLUMN expected_purchases FLOAT",
+    """CREATE TABLE IF NOT EXISTS upsell_stats (
+        id BLOB NOT NULL, computed_at BIGINT, acceptance JSON NOT NULL,
+        co_purchases JSON NOT NULL, version INTEGER NOT NULL, updated_at BIGINT,
+        PRIMARY KEY (id))""",
+)
+
+
+def _v5_customer_value_and_upsell_learning(conn: Connection) -> None:
+    """What the server's value refit syncs: expected purchases per customer, and the
+    learned acceptance rates and bought-together pairs for ranking offers offline.
+
+    Rows pulled before this step lack ``expected_purchases``; the next refit that
+    changes a customer's figures brings it."""
+    columns = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(customers)")}
+    for statement in _V5_VALUE_STATEMENTS:
+        if statement.startswith("ALTER") and "expected_purchases" in columns:
+            continue
+        conn.exec_driver_sql(statement)
+
+
 UPGRADES: tuple[Upgrade, ...] = (
     Upgrade(2, "customer search index, worklist indexes", _v2_search_index_and_worklists),
     Upgrade(3, "sync conflicts, refused changes, shadow values", _v3_sync_bookkeeping),
+    Upgrade(4, "team policy, snoozed worklist entries", _v4_policy_and_snoozes),
+    Upgrade(5, "expected purchases, upsell learning", _v5_customer_value_and_upsell_learning),
 )
 
 

@@ -30,6 +30,7 @@ from operator_app.demo.people import EN_MAIL_DOMAINS, RU_MAIL_DOMAINS, WORK_MAIL
 from operator_app.demo.users import OPERATORS
 from operator_app.demo.world import DAY, YEAR, Row, World, to_date, to_datetime
 from operator_app.domain.enums import Channel, Tier
+from operator_app.domain.metrics import net_paid
 
 REFERENCE_NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 """The default "as of" moment: a Monday morning, Moscow time."""
@@ -132,7 +133,7 @@ def _customer(world: World, index: int, rows: dict[str, list[Row]]) -> None:
 
     phones = _phones(world, person)
     emails = _emails(world, person, index)
-    clv = facts.paid - facts.refunded
+    clv = net_paid(facts.paid, facts.refunded)
     tier = Tier.STANDARD
     for threshold, level in _TIERS:
         if clv >= threshold:

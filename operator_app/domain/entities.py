@@ -40,11 +40,13 @@ class Consent:
 
 @dataclass(frozen=True, slots=True)
 class CustomerValue:
-    """The value strip. Predicted values are filled by the analytics refit (later issue)."""
+    """The value strip. Predicted values, P(alive), expected purchases and the value
+    segment come from the server's analytics refit (None until it has run)."""
 
     historical_clv: Decimal = Decimal(0)
     predicted_clv: Decimal | None = None
     p_alive: float | None = None
+    expected_purchases: float | None = None  # over the refit's horizon (12 months)
     segment: str | None = None
     last_csat: int | None = None
     last_nps: int | None = None
@@ -250,6 +252,7 @@ class TimelineItem:
     is_open: bool = False
     direction: Direction | None = None
     score: int | None = None
+    answered_at: datetime | None = None  # surveys: when the customer answered
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,10 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from operator_app.domain.entities import Order
 from operator_app.domain.enums import OrderStatus, SurveyKind
+
+_Amount = TypeVar("_Amount", int, Decimal)  # minor units (the server's cents) or money
 
 # Inclusive (lowest, highest) score per survey kind.
 SCORE_RANGES: dict[SurveyKind, tuple[int, int]] = {
@@ -171,17 +175,24 @@ def repeat_purchase_rate(order_counts: Iterable[int]) -> float | None:
     return 100.0 * repeaters / buyers
 
 
-def historical_clv(orders: Iterable[Order], currency: str | None = None) -> Decimal:
-    """Historical CLV: the sum of paid orders.
+def net_paid(paid: _Amount, refunded: _Amount) -> _Amount:
+    """Historical value from the two totals: paid minus refunded, never below zero (a
+    refund can only give back what was paid). The server's refit and the demo generator
+    call this too, so the card's figure means the same everywhere."""
+    return max(paid - refunded, paid * 0)
 
-    Refunded orders contribute nothing (paid, then given back), nor do pending or
-    cancelled ones. All counted orders must be in one currency (``currency`` if
-    given, else that of the first paid order); mixing currencies is a ``ValueError``
-    because adding roubles to euros gives a number that means nothing.
+
+def historical_clv(orders: Iterable[Order], currency: str | None = None) -> Decimal:
+    """Historical CLV: the sum of paid orders minus refunds (:func:`net_paid`).
+
+    A refunded order is money given back and is subtracted; pending and cancelled
+    orders count for nothing. All counted orders must be in one currency (``currency``
+    if given, else that of the first counted order); mixing currencies is a
+    ``ValueError`` because adding roubles to euros gives a number that means nothing.
     """
-    total = Decimal(0)
+    paid = refunded = Decimal(0)
     for order in orders:
-        if order.status is not OrderStatus.PAID:
+        if order.status not in (OrderStatus.PAID, OrderStatus.REFUNDED):
             continue
         if currency is None:
             currency = order.currency
@@ -190,5 +201,26 @@ def historical_clv(orders: Iterable[Order], currency: str | None = None) -> Deci
                 f"Order {order.number} is in {order.currency}, others in {currency}; "
                 "convert to one currency first"
             )
-        total += order.amount
-    return total
+        if order.status is OrderStatus.PAID:
+            paid += order.amount
+        else:
+            refunded += order.amount
+    return net_paid(paid, refunded)
+
+
+def week_start(day: date) -> date:
+    """The Monday (ISO 8601 week) of ``day``'s week: dashboards' "by week" bucket key."""
+    return day - timedelta(days=day.weekday())
+
+
+def median(values: Iterable[float]) -> float | None:
+    """The middle value (the mean of the two middle ones for an even count); ``None``
+    for no values. Times to resolve are skewed by a few old cases, so dashboards show
+    the median beside the mean."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return (ordered[middle - 1] + ordered[middle]) / 2

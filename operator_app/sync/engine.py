@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -46,7 +47,7 @@ from operator_app.api import (
     Session,
     ValidationError,
 )
-from operator_app.cache import outbox, sync_outcomes
+from operator_app.cache import outbox, survey_requests, sync_outcomes
 from operator_app.cache.apply import (
     apply_changes,
     prepare_bulk_pull,
@@ -54,6 +55,7 @@ from operator_app.cache.apply import (
     rebuild_deferred_search,
     search_rebuild_pending,
 )
+from operator_app.cache.db import CacheFullError
 from operator_app.cache.outbox import OutboxEntry
 from operator_app.cache.sync_outcomes import MutationOutcome
 from operator_app.sync.backoff import Backoff
@@ -90,6 +92,18 @@ _CHILD_ENTITIES = frozenset(
     }
 )
 _MAX_IDS_PER_EVENT = 200
+
+
+@contextlib.contextmanager
+def _relaxed_gc(first_generation: int = 10_000) -> Iterator[None]:
+    """Fewer young-generation collections while the block runs (the thresholds are
+    process-wide, so they are put back as they were afterwards)."""
+    previous = gc.get_threshold()
+    gc.set_threshold(max(previous[0], first_generation), *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
 
 
 @dataclass
@@ -204,6 +218,16 @@ class SyncEngine:
         if cursor == 0:
             await self.db.run(prepare_bulk_pull, self.engine)
             stale = True  # the indexes it dropped come back at the end, whatever was pulled
+        # A bulk pull allocates millions of short-lived objects: collecting garbage that
+        # often costs more CPU than it frees, so the collector runs less often meanwhile.
+        with _relaxed_gc() if bulk else contextlib.nullcontext():
+            total = await self._pull_pages(cursor, bulk)
+        if bulk and (total or stale):
+            await self.db.run(rebuild_deferred_search, self.engine)
+            self.bus.publish(DataChanged(entities=frozenset({"customer"})))
+        return total
+
+    async def _pull_pages(self, cursor: int, bulk: bool) -> int:
         total = 0
         fetch: asyncio.Task[ChangesPage] | None = asyncio.ensure_future(
             self.api.changes(cursor, self.page_size)
@@ -228,9 +252,6 @@ class SyncEngine:
                 fetch.cancel()
                 with contextlib.suppress(asyncio.CancelledError, ApiError):
                     await fetch
-        if bulk and (total or stale):
-            await self.db.run(rebuild_deferred_search, self.engine)
-            self.bus.publish(DataChanged(entities=frozenset({"customer"})))
         return total
 
     # -- push --------------------------------------------------------------------
@@ -393,6 +414,9 @@ class SyncEngine:
                 except ApiError as exc:
                     delay = self._delay_for(exc)
                     self._set_state(ConnectionState.OFFLINE, str(exc), retry_in=delay)
+                except CacheFullError as exc:  # rolled back whole; try again once there is room
+                    delay = self.backoff.next_delay()
+                    self._set_state(ConnectionState.OFFLINE, str(exc), retry_in=delay)
                 except Exception:  # a bug must not kill sync for the rest of the session
                     log.exception("sync round failed")
                     delay = self.backoff.next_delay()
@@ -460,6 +484,24 @@ class SyncEngine:
     ) -> dict[str, Any]:
         return await self.change(
             outbox.set_conversation_status, conversation_id, status, next_follow_up_at
+        )
+
+    async def record_offer(self, **offer: Any) -> Any:
+        """What the customer said to an offer (``cache.outbox.record_offer`` fields)."""
+        return await self.change(outbox.record_offer, by_user=self.author, **offer)
+
+    async def request_survey(
+        self,
+        conversation_id: uuid.UUID,
+        kind: str | None = None,
+        *,
+        score: int | None = None,
+        resolve: bool = False,
+    ) -> uuid.UUID:
+        """Ask for a survey (``resolve``: resolving the conversation with it), or record
+        a score said on a call; see :mod:`operator_app.cache.survey_requests`."""
+        return await self.change(
+            survey_requests.request_survey, conversation_id, kind, score=score, resolve=resolve
         )
 
     async def update_customer(self, customer_id: uuid.UUID, changes: dict[str, Any]) -> Any:

@@ -23,6 +23,7 @@ from operator_app.cache.bulk import load_rows
 from operator_app.cache.db import open_cache, write_transaction
 from operator_app.cache.fts import index_customers
 from operator_app.cache.repositories import CustomerRepository, WorklistRepository
+from operator_app.cache.worklist_snoozes import snooze_waiting, unsnooze_waiting
 from tests.unit.cache_samples import NOW, customer
 
 # Plan lines that read a bounded, already-small set: subqueries, CTEs and the
@@ -183,6 +184,22 @@ def test_worklists_never_scan(traced: tuple[Engine, list[str], Path]) -> None:
     worklists.open_contacts(None)
     worklists.follow_ups_due(NOW, until=NOW + timedelta(hours=8))
     assert full_scans(path, statements) == {}
+
+
+def test_worklists_with_snoozes_never_scan(traced: tuple[Engine, list[str], Path]) -> None:
+    engine, statements, path = traced
+    worklists = WorklistRepository(engine)
+    some = worklists.hanging(NOW, limit=1) or worklists.open_contacts(None, limit=1)
+    snooze_waiting(engine, some[0].conversation_id, NOW + timedelta(hours=1), now=NOW)
+    statements.clear()
+    worklists.hanging(NOW)
+    worklists.next_late_at(NOW)
+    page = worklists.follow_ups_due(NOW, limit=2, until=NOW + timedelta(hours=8))
+    if page:
+        cursor = (page[-1].since, page[-1].conversation_id)
+        worklists.follow_ups_due(NOW, until=NOW + timedelta(hours=8), after=cursor)
+    assert full_scans(path, statements) == {}
+    unsnooze_waiting(engine, some[0].conversation_id)
 
 
 def test_incremental_indexing_never_scans(traced: tuple[Engine, list[str], Path]) -> None:

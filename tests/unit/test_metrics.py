@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -19,9 +19,12 @@ from operator_app.domain.metrics import (
     csat,
     historical_clv,
     is_low_score,
+    median,
+    net_paid,
     nps,
     repeat_purchase_rate,
     validate_score,
+    week_start,
 )
 
 csat_scores = st.lists(st.integers(1, 5), min_size=1)
@@ -243,21 +246,53 @@ def _order(amount: str, status: OrderStatus, currency: str = "RUB") -> Order:
     )
 
 
-def test_historical_clv_sums_paid_orders_only() -> None:
+def test_historical_clv_is_paid_orders_minus_refunds() -> None:
     orders = [
         _order("100.50", OrderStatus.PAID),
         _order("200", OrderStatus.PAID),
-        _order("999", OrderStatus.REFUNDED),
+        _order("80.25", OrderStatus.REFUNDED),
         _order("50", OrderStatus.CANCELLED),
         _order("70", OrderStatus.PENDING),
     ]
-    assert historical_clv(orders) == Decimal("300.50")
+    assert historical_clv(orders) == Decimal("220.25")
     assert historical_clv([]) == Decimal(0)
+    # a refund never takes the value below zero
+    assert historical_clv([_order("10", OrderStatus.PAID), _order("25", OrderStatus.REFUNDED)]) == 0
+    assert net_paid(1000, 250) == 750 and net_paid(100, 250) == 0
 
 
 def test_historical_clv_refuses_to_add_currencies() -> None:
     orders = [_order("1", OrderStatus.PAID), _order("2", OrderStatus.PAID, "EUR")]
     with pytest.raises(ValueError, match="is in EUR, others in RUB"):
         historical_clv(orders)
-    # a refunded order in another currency is not counted, so it does not clash
-    assert historical_clv([orders[0], _order("5", OrderStatus.REFUNDED, "EUR")]) == 1
+    # a refund is counted too, so its currency must match as well
+    with pytest.raises(ValueError, match="is in EUR, others in RUB"):
+        historical_clv([orders[0], _order("5", OrderStatus.REFUNDED, "EUR")])
+    # cancelled and pending orders are not counted, so they do not clash
+    assert historical_clv([orders[0], _order("5", OrderStatus.CANCELLED, "EUR")]) == 1
+
+
+# --- dashboards' buckets and medians ---------------------------------------------------------
+
+
+@given(st.dates())
+def test_week_start_is_the_monday_on_or_before_the_day(day: date) -> None:
+    monday = week_start(day)
+    assert monday.weekday() == 0
+    assert 0 <= (day - monday).days <= 6
+    assert monday.isocalendar()[:2] == day.isocalendar()[:2]
+
+
+@given(st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1))
+def test_median_splits_the_values_in_half(values: list[float]) -> None:
+    middle = median(values)
+    assert middle is not None
+    assert min(values) <= middle <= max(values)
+    assert sum(v < middle for v in values) <= len(values) // 2
+    assert sum(v > middle for v in values) <= len(values) // 2
+    assert median(reversed(values)) == middle
+
+
+def test_median_of_nothing_is_no_data() -> None:
+    assert median([]) is None
+    assert median([1.0, 2.0, 3.0, 300.0]) == 2.5

@@ -79,6 +79,30 @@ def test_empty_or_huge_notes_are_refused_clearly(
     assert pending_count(cache) == 0
 
 
+def test_text_limits_are_the_servers_so_nothing_is_refused_after_it_left(
+    cache: Engine, customer: uuid.UUID
+) -> None:
+    from operator_app.server.mutation_rules import RULES
+
+    note_limit = RULES[("note", "create")].fields["body"]
+    reply_limit = RULES[("message", "create")].fields["body"]
+    add_note(cache, customer, "n" * 10_000, "op")
+    note_limit("n" * 10_000)  # the server takes what the client queued
+    with pytest.raises(LocalChangeError, match="10001 characters long; at most 10000"):
+        add_note(cache, customer, "n" * 10_001, "op")
+    with pytest.raises(ValueError):
+        note_limit("n" * 10_001)
+    conversation = uuid.uuid4()
+    apply_changes(
+        cache, [Feed().upsert("conversation", conversation_row(conversation, customer))], 2
+    )
+    add_reply(cache, conversation, "r" * 20_000, "op")
+    reply_limit("r" * 20_000)
+    with pytest.raises(LocalChangeError, match="at most 20000"):
+        add_reply(cache, conversation, "r" * 20_001, "op")
+    assert pending_count(cache) == 2
+
+
 def test_a_note_for_an_unknown_customer_is_refused(cache: Engine) -> None:
     with pytest.raises(LocalChangeError, match="not in the local cache"):
         add_note(cache, uuid.uuid4(), "text", "op")

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from starlette.responses import JSONResponse, Response
 
-from operator_app.api import ApiClient, ServerError, Session
+from operator_app.api import ApiClient, IncompatibleServerError, ServerError, Session
 from operator_app.cache.apply import apply_changes, read_cursor
 from operator_app.cache.db import open_cache
 from operator_app.cache.outbox import add_note, pending, pending_count
@@ -235,3 +235,28 @@ async def wait_for(condition: Any, timeout: float = 10.0) -> None:
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not reached")
         await asyncio.sleep(0.01)
+
+
+def test_a_server_of_another_api_version_stops_sync_with_a_clear_message(
+    server: ScriptedServer, cache: Engine, customer: uuid.UUID
+) -> None:
+    add_note(cache, customer, "kept for later", "op")
+    upgraded = {"changes": [], "next": 0, "has_more": False}
+    server.on(
+        "GET", "/api/v1/changes", lambda _r: JSONResponse(upgraded, headers={"X-API-Version": "2"})
+    )
+    harness = Harness(server, cache)
+    with pytest.raises(IncompatibleServerError):  # not retried: waiting cannot fix it
+        harness.run(lambda engine: engine.sync_until_idle(max_failures=5))
+    assert len(server.hits("/api/v1/changes")) == 1
+
+    async def running(engine: SyncEngine) -> None:
+        engine.start()
+        await wait_for(lambda: any(isinstance(e, StateChanged) for e in harness.events))
+        assert engine._task is not None and not engine._task.done()  # waits, no crash
+
+    harness.events.clear()
+    harness.run(running, poll_interval=60)
+    said = [e.message for e in harness.events if isinstance(e, StateChanged) and e.message]
+    assert said and "API version 2" in said[-1] and "update the app or the server" in said[-1]
+    assert [e.data["body"] for e in pending(cache)] == ["kept for later"]
