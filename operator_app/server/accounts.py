@@ -23,7 +23,11 @@ from operator_app.server.security import (
 
 
 class AccountError(ValueError):
-    """The account cannot be created as asked; the message says why."""
+    """The account cannot be created as asked; the message says why, ``field`` says where."""
+
+    def __init__(self, message: str, *, field: str = "username") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def create_user(
@@ -45,7 +49,7 @@ def create_user(
         raise AccountError(f"the username {login!r} is taken")
     display = name.strip() or login
     if len(display) > 200:
-        raise AccountError("the name may have at most 200 characters")
+        raise AccountError("the name may have at most 200 characters", field="name")
     user = User(
         id=uuid.uuid4(),
         username=login,
@@ -77,5 +81,7 @@ def create_integration_token(session: Session, *, label: str, now: datetime) -> 
     """A token for the PBX/CTI integration: may only report incoming contacts; no expiry."""
     text = label.strip()
     if not text or len(text) > 100:
-        raise AccountError("the label must be 1–100 characters (e.g. the PBX's name)")
+        raise AccountError(
+            "the label must be 1–100 characters (e.g. the PBX's name)", field="label"
+        )
     return issue_token(session, now=now, ttl=None, user_id=None, scope=SCOPE_TELEPHONY, label=text)

@@ -29,10 +29,12 @@ from operator_app.server.routes import (
     surveys,
     sync,
     upsell_rules,
+    users,
     value_metrics,
 )
 from operator_app.server.settings import API_PREFIX, ServerSettings
 from operator_app.server.survey_runtime import SurveyRuntime
+from operator_app.server.token_cache import forget_on_account_writes
 from operator_app.server.traffic import TrafficSimulator
 
 DESCRIPTION = """Reference server of operator-app.
@@ -57,6 +59,7 @@ def create_app(db: Database, settings: ServerSettings | None = None) -> FastAPI:
         ),
     )
 
+    forget_on_account_writes(db.write_engine, context.tokens)
     runtime = SurveyRuntime(context)
     traffic = TrafficSimulator(context)
 
@@ -97,6 +100,7 @@ def create_app(db: Database, settings: ServerSettings | None = None) -> FastAPI:
         metrics,
         admin,
         upsell_rules,
+        users,
         value_metrics,
         demo,
     ):

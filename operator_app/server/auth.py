@@ -7,21 +7,25 @@ it that way).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from operator_app.domain.enums import Role
-from operator_app.server.context import Context
+from operator_app.server.context import Context, ServerContext
 from operator_app.server.errors import ApiProblem
 from operator_app.server.security import (
     SCOPE_TELEPHONY,
     SCOPE_USER,
     Principal,
     TokenRejected,
-    resolve_token,
+    check_expiry,
+    lookup_token,
+    token_hash,
 )
 
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/v1/auth/login")
@@ -32,7 +36,9 @@ STAFF = frozenset({Role.SUPERVISOR, Role.ADMIN})
 ADMINS = frozenset({Role.ADMIN})
 
 
-def authenticate(
+# The dependencies are async: they run on the event loop, and only a token the cache does
+# not know costs a trip through the thread pool (for its database lookup).
+async def authenticate(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     context: Context,
 ) -> Principal:
@@ -43,18 +49,33 @@ def authenticate(
     token = credentials.credentials.strip()
     if not token or len(token) > 200:
         raise ApiProblem(401, "The access token is not valid; sign in again.", headers=_CHALLENGE)
+    digest = token_hash(token)
+    now = context.now()
     try:
-        with context.db.reading() as session:
-            return resolve_token(session, token, now=context.now())
+        cached = context.tokens.get(digest)
+        if cached is not None:
+            check_expiry(cached.expires_at, now)
+            return cached.principal
+        generation = context.tokens.generation
+        principal, expires_at = await run_in_threadpool(_lookup, context, digest, now)
     except TokenRejected as rejected:
         raise ApiProblem(401, rejected.detail, slug=rejected.slug, headers=_CHALLENGE) from None
+    context.tokens.put(digest, principal, expires_at, generation=generation)
+    return principal
 
 
-def require_roles(roles: frozenset[Role]) -> Callable[..., Principal]:
+def _lookup(
+    context: ServerContext, digest: str, now: datetime
+) -> tuple[Principal, datetime | None]:
+    with context.db.reading() as session:
+        return lookup_token(session, digest, now=now)
+
+
+def require_roles(roles: frozenset[Role]) -> Callable[..., Coroutine[None, None, Principal]]:
     """A dependency admitting signed-in users whose role is in ``roles``."""
     allowed = ", ".join(sorted(role.value for role in roles))
 
-    def dependency(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+    async def dependency(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
         if principal.scope != SCOPE_USER or principal.role not in roles:
             raise ApiProblem(403, f"This needs one of these roles: {allowed}.")
         return principal
@@ -62,7 +83,7 @@ def require_roles(roles: frozenset[Role]) -> Callable[..., Principal]:
     return dependency
 
 
-def require_telephony(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+async def require_telephony(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
     """PBX/CTI integration tokens, or an admin (for set-up and testing)."""
     if principal.scope == SCOPE_TELEPHONY:
         return principal

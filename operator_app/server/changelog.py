@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Select, String, func, literal_column, select, text, type_coerce
 from sqlalchemy.orm import Session
 
 from operator_app.domain.enums import Role
@@ -93,27 +93,48 @@ def append(
     return max(entry.seq for entry in entries)
 
 
-@dataclass(frozen=True, slots=True)
-class FeedRow:
-    seq: int
-    entity: str
-    entity_id: uuid.UUID
-    op: str
-    data: str  # JSON text
+def feed_query(since: int, limit: int, entities: frozenset[str]) -> Select[Any]:
+    """The page query: walks the primary key in ``seq`` order and filters on the way.
+
+    The entity filter is on ``entity || ''`` so that no index on ``entity`` can lure the
+    planner away from that walk: databases made before the change-log index was
+    reordered still have one leading with ``entity``, and SQLite without statistics
+    would then read every matching row of the whole log and sort them, for each page.
+    """
+    log = ChangeLog.__table__
+    query = select(
+        log.c.seq, log.c.entity, type_coerce(log.c.entity_id, String), log.c.op, log.c.data
+    ).where(log.c.seq > since)
+    if entities != frozenset(ENTITY_MODELS):
+        query = query.where((log.c.entity + literal_column("''")).in_(sorted(entities)))
+    return query.order_by(log.c.seq).limit(limit)
 
 
 def read_page(
     session: Session, *, since: int, limit: int, entities: frozenset[str]
-) -> tuple[list[FeedRow], bool]:
-    """Up to ``limit`` changes after ``since`` among ``entities``, and whether more follow."""
-    log = ChangeLog.__table__  # Core, not ORM: this is the hottest read of all
-    query = select(log.c.seq, log.c.entity, log.c.entity_id, log.c.op, log.c.data).where(
-        log.c.seq > since
-    )
-    if entities != frozenset(ENTITY_MODELS):
-        query = query.where(log.c.entity.in_(sorted(entities)))
-    rows = session.connection().execute(query.order_by(log.c.seq).limit(limit + 1)).all()
-    return [FeedRow(*row) for row in rows[:limit]], len(rows) > limit
+) -> tuple[list[str], int | None, bool]:
+    """Up to ``limit`` changes after ``since`` among ``entities``, as JSON objects ready to
+    send; the last ``seq`` among them (None when empty); whether more follow.
+
+    This is the hottest read of all, so it stays close to the driver: Core, not ORM;
+    the id as stored text (no ``uuid.UUID`` per row); the snapshot is already JSON.
+    """
+    rows = session.connection().execute(feed_query(since, limit + 1, entities)).all()
+    page = rows[:limit]
+    items = [
+        f'{{"seq":{seq},"entity":"{entity}","id":"{_dashed(entity_id)}","op":"{op}","data":{data}}}'
+        for seq, entity, entity_id, op, data in page
+    ]
+    return items, (page[-1][0] if page else None), len(rows) > limit
+
+
+def _dashed(uuid_text: str | uuid.UUID) -> str:
+    """The canonical 8-4-4-4-12 form of a UUID as the database hands it back: 32 hex
+    digits on SQLite (CHAR(32)), a ``uuid.UUID`` or dashed text elsewhere."""
+    if isinstance(uuid_text, str) and len(uuid_text) == 32:
+        h = uuid_text.lower()
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return str(uuid_text)
 
 
 def latest_seq(session: Session) -> int:

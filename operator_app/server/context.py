@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated
 
@@ -12,6 +12,7 @@ from operator_app.server.db import Database
 from operator_app.server.events import EventHub
 from operator_app.server.ratelimit import LoginRateLimiter
 from operator_app.server.settings import ServerSettings
+from operator_app.server.token_cache import TokenCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,12 +21,14 @@ class ServerContext:
     settings: ServerSettings
     hub: EventHub
     login_limiter: LoginRateLimiter
+    tokens: TokenCache = field(default_factory=TokenCache)
 
     def now(self) -> datetime:
         return self.settings.clock()
 
 
-def get_context(request: Request) -> ServerContext:
+# async: a plain attribute read must not cost a trip through the thread pool.
+async def get_context(request: Request) -> ServerContext:
     context: ServerContext = request.app.state.context
     return context
 

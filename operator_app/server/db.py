@@ -3,12 +3,17 @@
 Two session kinds: :meth:`Database.reading` for queries and :meth:`Database.writing`
 for changes. On SQLite a writing transaction starts with ``BEGIN IMMEDIATE``, so
 writers queue on the busy timeout instead of failing half-way with "database is
-locked"; readers run beside them in WAL mode. On PostgreSQL both are the same pool.
+locked"; readers run beside them in WAL mode. Writers of this process also take turns
+on a lock first: SQLite's busy handler waits by sleeping and polling, which under many
+concurrent writers wastes most of the wait and can starve one writer past the timeout.
+On PostgreSQL both are the same pool.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +22,7 @@ from typing import Any
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 ENV_DATABASE_URL = "OPERATOR_APP_DATABASE_URL"
@@ -25,6 +30,10 @@ DEFAULT_FILE_NAME = "server.sqlite3"
 _POSTGRES_DRIVERS = {"postgresql", "postgres", "postgresql+psycopg"}
 _SQLITE_DRIVERS = {"sqlite", "sqlite+pysqlite"}
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# Endpoints run in the server's thread pool (40 threads): keep as many SQLite connections
+# open, so a busy minute does not open and close overflow connections (each open
+# repeats the PRAGMAs below).
+SQLITE_POOL_SIZE = 40
 
 
 class DatabaseUrlError(ValueError):
@@ -115,6 +124,7 @@ class Database:
         # hide_parameters: errors and logs never carry row values (message bodies, names).
         pool = {"pool_size": pool_size, "max_overflow": max_overflow, "hide_parameters": True}
         if self.dialect == "sqlite":
+            pool["pool_size"] = max(pool_size, SQLITE_POOL_SIZE)
             self.engine = create_engine(self.url, **pool)
             _configure_sqlite(self.engine, immediate=False)
             self.write_engine = create_engine(self.url, **pool)
@@ -124,6 +134,7 @@ class Database:
             self.write_engine = self.engine
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
+        self._writer_turn = threading.Lock() if self.dialect == "sqlite" else None
 
     @property
     def is_postgres(self) -> bool:
@@ -137,8 +148,20 @@ class Database:
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any exception."""
-        with self._write() as session, session.begin():
-            yield session
+        turn = self._writer_turn
+        if turn is None:
+            with self._write() as session, session.begin():
+                yield session
+            return
+        if not turn.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            raise OperationalError(
+                "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked")
+            )
+        try:
+            with self._write() as session, session.begin():
+                yield session
+        finally:
+            turn.release()
 
     def dispose(self) -> None:
         self.engine.dispose()

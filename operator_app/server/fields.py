@@ -78,6 +78,17 @@ def number(minimum: float, maximum: float) -> Parser:
     return parse
 
 
+def integer(minimum: int, maximum: int) -> Parser:
+    def parse(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise FieldError(f"expected a whole number, got {_describe(value)}")
+        if not minimum <= value <= maximum:
+            raise FieldError(f"must be between {minimum} and {maximum}")
+        return value
+
+    return parse
+
+
 def choice(enum: type[StrEnum]) -> Parser:
     allowed = ", ".join(member.value for member in enum)
 

@@ -17,10 +17,12 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from operator_app.domain.enums import Channel, ConversationStatus, OfferOutcome
+from operator_app.domain.enums import Channel, ConversationStatus, OfferOutcome, SurveyKind
 from operator_app.domain.text import name_key
 from operator_app.server import fields as f
 from operator_app.server.changelog import PendingChange, snapshot_at_version
+from operator_app.server.delivery_settings import DeliverySettings
+from operator_app.server.errors import ApiProblem
 from operator_app.server.models import (
     Base,
     Conversation,
@@ -30,11 +32,14 @@ from operator_app.server.models import (
     Note,
     Offer,
     Product,
+    Survey,
     User,
 )
 from operator_app.server.offers import lead_from_offer
 from operator_app.server.security import Principal
-from operator_app.server.serialize import snapshot, to_json_value
+from operator_app.server.serialize import json_datetime, snapshot, to_json_value
+from operator_app.server.surveys import Effects
+from operator_app.server.surveys import create_survey as create_survey_row
 
 
 class Rejected(Exception):
@@ -51,6 +56,9 @@ class Work:
     entity_id: uuid.UUID
     base_version: int | None
     values: dict[str, Any]
+    # Survey requests: how surveys travel and the base of their links.
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    link_base: str = ""
 
     @property
     def author(self) -> str:
@@ -65,6 +73,9 @@ class Outcome:
     current: dict[str, Any] | None = None
     conflicts: list[str] | None = None
     changes: list[PendingChange] = field(default_factory=list)
+    # Survey requests: alerts to queue in the transaction, events to send after it.
+    effects: Effects | None = None
+    info: dict[str, Any] | None = None  # what the server made of it, for the person
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +190,46 @@ def create_offer(work: Work) -> Outcome:
     if lead is not None:
         changes.append(lead)
     return Outcome("applied", 1, changes=changes)
+
+
+def create_survey(work: Work) -> Outcome:
+    """A survey request queued offline, the same as ``POST /surveys`` with this id; the
+    policy's refusals (asked too recently, no rule for the kind) come back as rejections."""
+    _must_be_new(work, Survey, "survey")
+    kind = work.values.get("kind")
+    try:
+        created = create_survey_row(
+            work.session,
+            conversation_id=work.values["conversation_id"],
+            kind=SurveyKind(kind) if kind else None,
+            actor=work.principal.username,
+            now=work.now,
+            settings=work.delivery,
+            link_base=work.link_base,
+            survey_id=work.entity_id,
+            score=work.values.get("score"),
+            comment=work.values.get("comment", ""),
+        )
+    except ApiProblem as problem:
+        raise Rejected(problem.detail) from None
+    survey = created.survey
+    info: dict[str, Any] = {
+        "status": created.status,
+        "kind": survey.kind,
+        "send_at": json_datetime(survey.sent_at),
+        "delivery": created.delivery,
+    }
+    if created.token:
+        info["url"] = f"{work.link_base}/s/{created.token}"
+    if created.review_case_id:
+        info["review_case_id"] = str(created.review_case_id)
+    return Outcome(
+        "applied",
+        survey.version,
+        changes=created.effects.changes,
+        effects=created.effects,
+        info=info,
+    )
 
 
 # --- mutable rows ------------------------------------------------------------------------------
@@ -334,6 +385,16 @@ RULES: dict[tuple[str, str], Rule] = {
         },
         frozenset({"customer_id", "reason_code", "outcome"}),
         create_offer,
+    ),
+    ("survey", "create"): Rule(
+        {
+            "conversation_id": f.identifier,
+            "kind": f.optional(f.choice(SurveyKind)),
+            "score": f.optional(f.integer(0, 10)),
+            "comment": f.text(2000, multiline=True),
+        },
+        frozenset({"conversation_id"}),
+        create_survey,
     ),
     ("conversation", "update"): Rule(
         {

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 
@@ -29,6 +30,10 @@ from operator_app.server.mutation_rules import (
 from operator_app.server.schemas import MutationIn, MutationResult
 from operator_app.server.security import Principal
 
+if TYPE_CHECKING:
+    from operator_app.server.survey_runtime import SurveyRuntime
+    from operator_app.server.surveys import Effects
+
 log = logging.getLogger(__name__)
 
 
@@ -36,6 +41,7 @@ log = logging.getLogger(__name__)
 class Applied:
     result: MutationResult
     last_seq: int | None = None  # change-log position of its effect, when it had one
+    effects: Effects | None = None  # survey requests: events to announce after commit
 
 
 class _Abort(Exception):
@@ -78,7 +84,15 @@ def _duplicate_or_none(context: ServerContext, mutation: MutationIn) -> Mutation
         )
 
 
-def apply_mutation(context: ServerContext, principal: Principal, mutation: MutationIn) -> Applied:
+def apply_mutation(
+    context: ServerContext,
+    principal: Principal,
+    mutation: MutationIn,
+    *,
+    runtime: SurveyRuntime | None = None,
+    link_base: str = "",
+) -> Applied:
+    """``runtime`` and ``link_base`` serve survey requests (delivery, alerts, links)."""
     known = _duplicate_or_none(context, mutation)
     if known is not None:
         return Applied(known)
@@ -101,12 +115,29 @@ def apply_mutation(context: ServerContext, principal: Principal, mutation: Mutat
             )
             session.add(record)
             session.flush()  # claim the mutation id before touching anything else
-            work = Work(session, principal, now, mutation.id, mutation.base_version, values)
+            work = Work(
+                session,
+                principal,
+                now,
+                mutation.id,
+                mutation.base_version,
+                values,
+                delivery=context.settings.delivery,
+                link_base=link_base,
+            )
             outcome = rule.apply(work)
             if outcome.status != "applied":
                 raise _Abort(outcome)
             record.version = outcome.version
-            last_seq = changelog.append(session, outcome.changes, actor=principal.username, at=now)
+            if outcome.effects is not None and runtime is not None:
+                # Review alerts are queued in the same transaction as the answer.
+                last_seq = runtime.commit_effects(
+                    session, outcome.effects, actor=principal.username, now=now
+                )
+            else:
+                last_seq = changelog.append(
+                    session, outcome.changes, actor=principal.username, at=now
+                )
     except Rejected as rejected:
         return Applied(_result(mutation, "rejected", error=str(rejected)))
     except _Abort as abort:
@@ -125,7 +156,11 @@ def apply_mutation(context: ServerContext, principal: Principal, mutation: Mutat
         return Applied(
             _result(mutation, "rejected", error="the change clashes with data on the server")
         )
-    return Applied(_result(mutation, "applied", outcome.version), last_seq)
+    return Applied(
+        _result(mutation, "applied", outcome.version, info=outcome.info),
+        last_seq,
+        outcome.effects,
+    )
 
 
 def _result(

@@ -29,6 +29,7 @@ from sqlalchemy import type_coerce as coerce
 
 from operator_app.analytics.rfm import DAYS_PER_UNIT, RFM
 from operator_app.domain.enums import OrderStatus
+from operator_app.domain.metrics import net_paid
 from operator_app.server.models import Order
 
 STREAM_ROWS = 20_000  # rows per fetch from the cursor
@@ -149,7 +150,7 @@ def read_order_history(connection: Connection, now: datetime, unit: str = "weeks
                 if ordinal <= today:
                     by_day[ordinal] = by_day.get(ordinal, 0) + amount
         out.keys.append(id_key(raw_id))
-        out.historical.append(max(paid_cents - refunded_cents, 0))
+        out.historical.append(net_paid(paid_cents, refunded_cents))
         if not by_day:
             out.rfm_row.append(-1)
             continue

@@ -95,6 +95,11 @@ class MutationResult(BaseModel):
     conflicts: list[str] | None = Field(
         default=None, description="On conflict: the fields both sides changed differently."
     )
+    info: dict[str, Any] | None = Field(
+        default=None,
+        description="On applied survey requests: `status` (queued, scheduled, link_only, "
+        "answered), `send_at`, `delivery`, `url` (the customer's link) and `review_case_id`.",
+    )
 
 
 class MutationsResponse(BaseModel):

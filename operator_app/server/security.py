@@ -138,20 +138,45 @@ class TokenRejected(Exception):
 
 def resolve_token(session: Session, secret: str, *, now: datetime) -> Principal:
     """The principal behind a bearer token, or :class:`TokenRejected` saying why not."""
+    return lookup_token(session, token_hash(secret), now=now)[0]
+
+
+def lookup_token(
+    session: Session, digest: str, *, now: datetime
+) -> tuple[Principal, datetime | None]:
+    """The principal behind a token hash and the token's expiry, or :class:`TokenRejected`.
+
+    Plain columns, not ORM objects: this runs for every request that is not cached.
+    """
     row = session.execute(
-        select(Token, User)
+        select(
+            Token.id,
+            Token.scope,
+            Token.label,
+            Token.expires_at,
+            Token.revoked_at,
+            User.id,
+            User.username,
+            User.name,
+            User.role,
+            User.disabled,
+        )
         .outerjoin(User, User.id == Token.user_id)
-        .where(Token.token_hash == token_hash(secret))
+        .where(Token.token_hash == digest)
     ).first()
     if row is None:
         raise TokenRejected("unauthorized", "The access token is not valid; sign in again.")
-    token, user = row
-    if token.revoked_at is not None:
+    token_id, scope, label, expires_at, revoked_at, user_id, username, name, role, disabled = row
+    if revoked_at is not None:
         raise TokenRejected("unauthorized", "This session has ended; sign in again.")
-    if token.expires_at is not None and token.expires_at <= now:
-        raise TokenRejected("token-expired", "The session has expired; sign in again.")
-    if token.scope == SCOPE_USER:
-        if user is None or user.disabled:
+    check_expiry(expires_at, now)
+    if scope == SCOPE_USER:
+        if user_id is None or disabled:
             raise TokenRejected("unauthorized", "This account is disabled.")
-        return Principal(token.id, token.scope, user.id, user.username, user.name, Role(user.role))
-    return Principal(token.id, token.scope, None, token.label or token.scope, token.label, None)
+        return Principal(token_id, scope, user_id, username, name, Role(role)), expires_at
+    return Principal(token_id, scope, None, label or scope, label, None), expires_at
+
+
+def check_expiry(expires_at: datetime | None, now: datetime) -> None:
+    if expires_at is not None and expires_at <= now:
+        raise TokenRejected("token-expired", "The session has expired; sign in again.")

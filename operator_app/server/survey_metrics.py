@@ -11,7 +11,9 @@
   within the policy's ``fcr_window_days`` after the resolution.
 
 Groups: ``operator`` (the conversation's assignee), ``channel`` (the conversation's,
-else the survey's), ``day`` (UTC date).
+else the survey's), ``day`` (UTC date), ``week`` (the UTC date of its ISO week's Monday).
+Surveys also report the median time to resolve review cases (a few old cases skew the
+mean).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import uuid
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import repeat
 from typing import Any
 
@@ -29,7 +31,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from operator_app.domain.enums import ReviewStatus, SurveyKind
-from operator_app.domain.metrics import ces, csat, is_low_score, nps
+from operator_app.domain.metrics import ces, csat, is_low_score, median, nps, week_start
 from operator_app.server.models import Conversation, ReviewCase, Survey
 from operator_app.server.policy import SurveyPolicy
 from operator_app.server.survey_schemas import (
@@ -39,7 +41,7 @@ from operator_app.server.survey_schemas import (
     SurveyMetricsRow,
 )
 
-GROUPS = ("operator", "channel", "day")
+GROUPS = ("operator", "channel", "day", "week")
 _CHUNK = 500
 
 
@@ -59,6 +61,13 @@ def _survey_key(session: Session, group_by: str, time_column: Any) -> Any:
     if group_by == "channel":
         return func.coalesce(Conversation.channel, Survey.channel)
     return _day(session, time_column)
+
+
+def _bucket(group_by: str, key: Any) -> str | None:
+    """SQL groups by day for ``week`` too; the days are folded into their weeks here."""
+    if group_by == "week" and key is not None:
+        return week_start(date.fromisoformat(str(key))).isoformat()
+    return None if key is None else str(key)
 
 
 def _cases(*columns: Any) -> Select[Any]:
@@ -109,6 +118,7 @@ class _Scores:
             review_cases_opened=self.opened,
             review_cases_resolved=len(hours),
             mean_hours_to_resolve=round(statistics.fmean(hours), 2) if hours else None,
+            median_hours_to_resolve=_rounded(median(hours), 2),
         )
 
 
@@ -132,7 +142,7 @@ def survey_metrics(
     known = {k.value for k in SurveyKind}
     for group, kind, score, count in session.execute(answered):
         if kind in known:
-            groups[group].add(kind, score, count)
+            groups[_bucket(group_by, group)].add(kind, score, count)
             total.add(kind, score, count)
     opened_key = _survey_key(session, group_by, ReviewCase.opened_at)
     for group, count in session.execute(
@@ -140,7 +150,7 @@ def survey_metrics(
         .where(ReviewCase.opened_at >= since, ReviewCase.opened_at < until)
         .group_by(opened_key)
     ):
-        groups[group].opened += count
+        groups[_bucket(group_by, group)].opened += count
         total.opened += count
     # Cases resolved before resolved_at existed carry their resolution in updated_at.
     resolved_at = func.coalesce(ReviewCase.resolved_at, ReviewCase.updated_at)
@@ -153,10 +163,14 @@ def survey_metrics(
     ):
         opened_at, done = _aware(opened), _aware(resolved)
         hours = max((done - opened_at).total_seconds(), 0) / 3600
-        groups[group].resolved_hours.append(hours)
+        groups[_bucket(group_by, group)].resolved_hours.append(hours)
         total.resolved_hours.append(hours)
     rows = [groups[k].row(k, policy) for k in sorted(groups, key=_sort_key)]
     return rows, total.row(None, policy)
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
 
 
 def _aware(value: Any) -> datetime:
@@ -175,7 +189,9 @@ def _group_of(group_by: str, channel: str, operator: str | None, at: datetime) -
         return operator
     if group_by == "channel":
         return channel
-    return at.date().isoformat()
+    if group_by == "week":
+        return week_start(_aware(at).astimezone(UTC).date()).isoformat()
+    return _aware(at).astimezone(UTC).date().isoformat()
 
 
 def _percentile(values: list[float], share: float) -> float | None:

@@ -192,7 +192,10 @@ class ScoreSummary(BaseModel):
 
 
 class SurveyMetricsRow(BaseModel):
-    key: str | None = Field(description="Operator username, channel, or day (YYYY-MM-DD, UTC).")
+    key: str | None = Field(
+        description="Operator username, channel, day (YYYY-MM-DD, UTC), or week (its "
+        "Monday, YYYY-MM-DD)."
+    )
     csat: ScoreSummary
     nps: ScoreSummary
     ces: ScoreSummary
@@ -201,6 +204,9 @@ class SurveyMetricsRow(BaseModel):
     review_cases_opened: int
     review_cases_resolved: int
     mean_hours_to_resolve: float | None
+    median_hours_to_resolve: float | None = Field(
+        description="Median hours from opening to resolution of the cases resolved."
+    )
 
 
 class SurveyMetrics(BaseModel):

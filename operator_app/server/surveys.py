@@ -186,7 +186,9 @@ def create_survey(
         assert rule is not None
         kind = rule.kind
     if score is not None:
-        return _record_spoken(session, conversation, customer, kind, score, comment, actor, now)
+        return _record_spoken(
+            session, conversation, customer, kind, score, comment, actor, now, survey_id
+        )
     if enforce_frequency:
         _check_frequency(session, customer, stored, now)
     delay = timedelta(minutes=rule.delay_minutes if rule else 0)
@@ -302,13 +304,14 @@ def _record_spoken(
     comment: str,
     actor: str,
     now: datetime,
+    survey_id: uuid.UUID | None = None,
 ) -> CreatedSurvey:
     try:
         validate_score(kind, score)
     except ValueError as error:
         _problem_field(422, "score", str(error))
     survey = Survey(
-        id=uuid.uuid4(),
+        id=survey_id or uuid.uuid4(),
         customer_id=customer.id,
         conversation_id=conversation.id,
         kind=kind.value,

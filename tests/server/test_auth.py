@@ -128,3 +128,25 @@ def test_login_is_audited_for_admins_only(server: ServerHandle) -> None:
     assert "login" in actions
     operator_view = server.api.operator.get("/changes", params={"since": since}).json()["changes"]
     assert not [c for c in operator_view if c["entity"] in {"audit_event", "user"}]
+
+
+def test_a_token_in_use_stops_working_once_its_account_is_disabled(server: ServerHandle) -> None:
+    username = server.add_user(Role.OPERATOR)
+    token = login(server, username).json()["access_token"]
+    with client_for(server.base_url, token) as client:
+        assert client.get("/auth/me").status_code == 200  # the server now remembers it
+        with server.db.writing() as session:
+            session.execute(update(User).where(User.username == username).values(disabled=True))
+        response = client.get("/auth/me")
+    assert response.status_code == 401
+    assert "disabled" in response.json()["detail"]
+
+
+def test_a_token_in_use_follows_a_role_change_at_once(server: ServerHandle) -> None:
+    username = server.add_user(Role.OPERATOR)
+    token = login(server, username).json()["access_token"]
+    with client_for(server.base_url, token) as client:
+        assert client.get("/auth/me").json()["role"] == "operator"
+        with server.db.writing() as session:
+            session.execute(update(User).where(User.username == username).values(role="supervisor"))
+        assert client.get("/auth/me").json()["role"] == "supervisor"

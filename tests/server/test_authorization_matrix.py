@@ -6,6 +6,7 @@ decided on purpose, not by accident.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,6 +93,21 @@ MATRIX: dict[tuple[str, str], Access] = {
         ADMIN, lambda s: {"json": _rule_body(s)}
     ),
     ("DELETE", "/api/v1/admin/upsell-rules/{rule_id}"): Access(ADMIN),
+    ("GET", "/api/v1/admin/users"): Access(ADMIN),
+    ("POST", "/api/v1/admin/users"): Access(
+        ADMIN,
+        lambda s: {
+            "json": {
+                "username": f"m{secrets.token_hex(5)}",
+                "role": "operator",
+                "password": PASSWORD,
+            }
+        },
+    ),
+    ("PATCH", "/api/v1/admin/users/{user_id}"): Access(ADMIN, lambda s: {"json": {"name": "M"}}),
+    ("POST", "/api/v1/admin/users/{user_id}/password"): Access(
+        ADMIN, lambda s: {"json": {"password": PASSWORD}}
+    ),
     # Any signed-in user on a demo database; this server is not one, so they get 404
     # (the demo case is in test_demo_traffic.py).
     ("GET", "/api/v1/admin/demo/traffic"): Access(USERS, allowed_status=range(404, 405)),
@@ -106,6 +122,7 @@ PATH_VALUES: dict[str, Callable[[ServerHandle], str]] = {
     "case_id": lambda s: str(make_case(s)),
     "delivery_id": lambda s: str(make_dead_letter(s)),
     "rule_id": lambda s: matrix_rule_id(s),
+    "user_id": lambda s: matrix_user_id(s),
 }
 
 
@@ -123,6 +140,15 @@ def matrix_rule_id(server: ServerHandle) -> str:
         assert response.status_code == 201, response.text
         server.data["matrix_rule_id"] = response.json()["id"]
     return str(server.data["matrix_rule_id"])
+
+
+def matrix_user_id(server: ServerHandle) -> str:
+    """An operator account for the routes that take one (made once per server)."""
+    if "matrix_user_id" not in server.data:
+        username = server.add_user(Role.OPERATOR)
+        users = server.api.admin.get("/admin/users").json()["items"]
+        server.data["matrix_user_id"] = next(u["id"] for u in users if u["username"] == username)
+    return str(server.data["matrix_user_id"])
 
 
 def _routes(server: ServerHandle) -> set[tuple[str, str]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -103,6 +103,7 @@ def test_survey_metrics_by_channel_operator_and_day(
     assert webchat["csat"] == {"value": 50.0, "answers": 2}
     assert webchat["low_scores"] == 1 and webchat["review_cases_opened"] == 1
     assert webchat["review_cases_resolved"] == 1 and webchat["mean_hours_to_resolve"] == 24.0
+    assert webchat["median_hours_to_resolve"] == 24.0
     assert email["nps"] == {"value": 0.0, "answers": 2} and email["ces"] == {
         "value": 7.0,
         "answers": 1,
@@ -110,6 +111,7 @@ def test_survey_metrics_by_channel_operator_and_day(
     assert email["csat"] == {"value": None, "answers": 0}
     assert email["low_scores"] == 1 and email["review_cases_opened"] == 1
     assert email["review_cases_resolved"] == 0 and email["mean_hours_to_resolve"] is None
+    assert email["median_hours_to_resolve"] is None
     total = by_channel["total"]
     assert total["answers"] == 5 and total["low_scores"] == 2 and total["key"] is None
 
@@ -175,3 +177,42 @@ def test_periods_are_checked_and_operators_are_refused(survey_env: SurveyEnv) ->
     for what in ("surveys", "first-response", "fcr"):
         assert survey_env.api[Role.OPERATOR].get(f"/metrics/{what}").status_code == 403
         assert survey_env.api.admin.get(f"/metrics/{what}").status_code == 200
+
+
+def test_by_week_folds_the_days_into_their_monday(
+    survey_env: SurveyEnv, history: dict[str, str]
+) -> None:
+    # 2020-06-01 is a Monday: both days fall in one week, keyed by that Monday.
+    weeks = _get(survey_env, "surveys", group_by="week")
+    assert [row["key"] for row in weeks["groups"]] == ["2020-06-01"]
+    week = weeks["groups"][0]
+    assert week["answers"] == 5 and week["low_scores"] == 2
+    assert week["review_cases_opened"] == 2 and week["review_cases_resolved"] == 1
+    assert week["csat"] == weeks["total"]["csat"] and week["nps"] == weeks["total"]["nps"]
+    assert week["median_hours_to_resolve"] == 24.0
+    responses = _get(survey_env, "first-response", group_by="week")
+    assert [(r["key"], r["conversations"]) for r in responses["groups"]] == [("2020-06-01", 4)]
+    fcr = _get(survey_env, "fcr", group_by="week")
+    assert [(r["key"], r["resolved"], r["first_contact"]) for r in fcr["groups"]] == [
+        ("2020-06-01", 3, 2)
+    ]
+    # A period crossing into the next week gets a second bucket keyed by its Monday.
+    later = survey_env.api.supervisor.get(
+        "/metrics/surveys",
+        params={"from": "2020-05-25T00:00:00Z", "to": "2020-06-08T00:00:00Z", "group_by": "week"},
+    ).json()
+    assert all(date.fromisoformat(row["key"]).weekday() == 0 for row in later["groups"])
+
+
+def test_median_time_to_resolve_is_not_pulled_by_one_old_case(survey_env: SurveyEnv) -> None:
+    env = survey_env
+    day = datetime(2020, 8, 3, tzinfo=UTC)
+    period = {"from": "2020-08-03T00:00:00Z", "to": "2020-08-20T00:00:00Z"}
+    for hours_to_resolve in (1, 2, 3, 300):
+        customer, conversation = env.conversation(channel="sms", opened_at=day)
+        survey = _survey(env, conversation, customer, "csat", 1, _at(day, 1))
+        _case(env, survey, customer, _at(day, 1), _at(day, 1 + hours_to_resolve))
+    total = env.api.supervisor.get("/metrics/surveys", params=period).json()["total"]
+    assert total["review_cases_resolved"] == 4 and total["low_scores"] == 4
+    assert total["median_hours_to_resolve"] == 2.5
+    assert total["mean_hours_to_resolve"] == 76.5

@@ -19,7 +19,9 @@ from sqlalchemy import func, insert, select, update
 
 from operator_app.analytics.rfm import rfm_from_orders
 from operator_app.analytics.scoring import fit_clv_model, score_customers
+from operator_app.domain.entities import Order as DomainOrder
 from operator_app.domain.enums import OrderStatus
+from operator_app.domain.metrics import historical_clv
 from operator_app.domain.upsell import AcceptanceStats, CoPurchaseStats
 from operator_app.server.app import create_app
 from operator_app.server.changelog import latest_seq
@@ -135,6 +137,29 @@ def test_historical_clv_is_paid_minus_refunded(refitted: Refitted) -> None:
     assert any(status == "refunded" for *_, status in _paid_orders(refitted.db))
     for cid, value in stored.items():
         assert value == max(expected.get(cid, Decimal(0)), Decimal(0)), cid
+
+
+def test_the_refit_and_the_domain_agree_on_historical_clv(refitted: Refitted) -> None:
+    """One definition: the client's ``metrics.historical_clv`` over a customer's orders
+    gives the figure the server's refit stored."""
+    by_customer: dict[uuid.UUID, list[DomainOrder]] = {}
+    for cid, at, amount, status in _paid_orders(refitted.db):
+        by_customer.setdefault(cid, []).append(
+            DomainOrder(
+                id=uuid.uuid4(),
+                customer_id=cid,
+                number=str(len(by_customer.get(cid, ()))),
+                ordered_at=at,
+                amount=amount,
+                currency="RUB",
+                status=OrderStatus(status),
+            )
+        )
+    with refitted.db.reading() as session:
+        stored = dict(session.execute(select(Customer.id, Customer.historical_clv)).all())
+    assert any(o.status is OrderStatus.REFUNDED for os in by_customer.values() for o in os)
+    for cid, value in stored.items():
+        assert historical_clv(by_customer.get(cid, [])) == value, cid
 
 
 def test_changes_reach_clients_through_the_feed(refitted: Refitted) -> None:

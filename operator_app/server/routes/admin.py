@@ -28,7 +28,7 @@ POLICY_MAX_BODY = 64 * 1024
 router = APIRouter(prefix="/admin", tags=["admin"])
 
 
-def _policy_body_limit(
+async def _policy_body_limit(
     content_length: Annotated[int | None, Header(include_in_schema=False)] = None,
 ) -> None:
     if content_length is not None and content_length > POLICY_MAX_BODY:

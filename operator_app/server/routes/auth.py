@@ -118,6 +118,7 @@ def logout(principal: AnyUser, context: Context) -> Response:
             now=now,
         )
         append(session, [change], actor=principal.username, at=now)
+    context.tokens.forget(principal.token_id)  # after the commit: see TokenCache
     return Response(status_code=204)
 
 

@@ -23,7 +23,7 @@ from operator_app.server.survey_metrics import fcr_metrics, first_response_metri
 from operator_app.server.survey_schemas import FcrMetrics, FirstResponseMetrics, SurveyMetrics
 
 Staff = Annotated[Principal, Depends(require_roles(STAFF))]
-GroupBy = Literal["operator", "channel", "day"]
+GroupBy = Literal["operator", "channel", "day", "week"]
 MAX_SPAN = timedelta(days=366)
 DEFAULT_SPAN = timedelta(days=30)
 router = APIRouter(prefix="/metrics", tags=["metrics"])

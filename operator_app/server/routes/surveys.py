@@ -26,7 +26,7 @@ from operator_app.server.surveys import CreatedSurvey, create_survey
 SMALL_BODY = 32 * 1024
 
 
-def small_body(
+async def small_body(
     content_length: Annotated[int | None, Header(include_in_schema=False)] = None,
 ) -> None:
     """These requests are a few hundred bytes; anything far larger is refused unread."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from operator_app.server.auth import AnyUser
 from operator_app.server.changelog import read_page, visible_entities
@@ -13,6 +13,7 @@ from operator_app.server.errors import ApiProblem
 from operator_app.server.mutations import apply_mutation
 from operator_app.server.routes import AUTHENTICATED, problems
 from operator_app.server.schemas import ChangesPage, MutationsRequest, MutationsResponse
+from operator_app.server.survey_runtime import Runtime
 
 router = APIRouter(tags=["sync"])
 
@@ -38,16 +39,13 @@ def changes(
     page_size = min(limit or settings.changes_default_limit, settings.changes_max_limit)
     assert principal.role is not None
     with context.db.reading() as session:
-        rows, has_more = read_page(
+        items, last_seq, has_more = read_page(
             session, since=since, limit=page_size, entities=visible_entities(principal.role)
         )
-    # Snapshots are stored as JSON text: splice them in instead of decoding and re-encoding.
-    items = ",".join(
-        f'{{"seq":{r.seq},"entity":"{r.entity}","id":"{r.entity_id}","op":"{r.op}","data":{r.data}}}'
-        for r in rows
-    )
-    next_seq = rows[-1].seq if rows else since
-    body = f'{{"changes":[{items}],"next":{next_seq},"has_more":{"true" if has_more else "false"}}}'
+    # Snapshots are stored as JSON text: spliced in instead of decoded and re-encoded.
+    next_seq = since if last_seq is None else last_seq
+    more = "true" if has_more else "false"
+    body = f'{{"changes":[{",".join(items)}],"next":{next_seq},"has_more":{more}}}'
     return Response(content=body.encode("utf-8"), media_type="application/json")
 
 
@@ -60,12 +58,16 @@ def changes(
     "`mutation_id`: sent again, it answers `duplicate` and has no second effect. "
     "`conflict` carries the server's current row and the fields in conflict; `rejected` "
     "carries a readable reason. Supported: note/message/offer create, conversation "
-    "update, customer create/update.",
+    "update, customer create/update, survey create (a survey request, or with `score` an "
+    "answer said on a call; like `POST /surveys`, and `info` tells its status, send time and "
+    "link).",
 )
 def mutations(
     body: MutationsRequest,
     principal: AnyUser,
     context: Context,
+    runtime: Runtime,
+    request: Request,
 ) -> MutationsResponse:
     limit = context.settings.max_mutations_per_request
     if len(body.mutations) > limit:
@@ -75,8 +77,15 @@ def mutations(
             "in the next request.",
             errors=[{"field": "mutations", "message": f"at most {limit} entries"}],
         )
-    applied = [apply_mutation(context, principal, mutation) for mutation in body.mutations]
+    link_base = runtime.link_base(request)
+    applied = [
+        apply_mutation(context, principal, mutation, runtime=runtime, link_base=link_base)
+        for mutation in body.mutations
+    ]
     last_seq = max((a.last_seq for a in applied if a.last_seq is not None), default=None)
     if last_seq is not None:
         context.hub.publish("change", {"seq": last_seq})
+    for item in applied:
+        if item.effects is not None:
+            runtime.announce(item.effects, None)  # review cases opened, sends to wake
     return MutationsResponse(results=[a.result for a in applied])
