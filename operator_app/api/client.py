@@ -13,6 +13,7 @@ import json
 import logging
 import random
 import ssl
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 from httpx_sse import SSEError, aconnect_sse
 
 from operator_app import __version__
@@ -40,6 +42,7 @@ from operator_app.api.errors import (
 )
 from operator_app.api.models import (
     API_PREFIX,
+    SUPPORTED_API_MAJOR,
     ChangesPage,
     LoginResult,
     Mutation,
@@ -114,6 +117,24 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+def _problem_errors(response: httpx.Response) -> list[tuple[str, str]]:
+    """The (field, message) pairs of a problem document's ``errors`` list, if any."""
+    if "json" not in response.headers.get("content-type", ""):
+        return []
+    try:
+        body = response.json()
+    except ValueError:
+        return []
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if not isinstance(errors, list):
+        return []
+    return [
+        (str(e.get("field", ""))[:200], str(e.get("message", ""))[:500])
+        for e in errors[:100]
+        if isinstance(e, dict)
+    ]
+
+
 def _problem_fields(response: httpx.Response) -> tuple[str | None, str | None, str | None]:
     """(type, title, detail) of an RFC 9457 body, all None when the body is not one."""
     content_type = response.headers.get("content-type", "")
@@ -143,6 +164,7 @@ _STATUS_MESSAGES: dict[int, tuple[type[ApiError], str]] = {
     403: (ForbiddenError, "Your role does not allow this"),
     404: (NotFoundError, "The server does not know this item"),
     409: (ConflictError, "The change collides with newer data on the server"),
+    412: (ConflictError, "Someone changed this on the server meanwhile"),
     413: (ValidationError, "The request is too large for the server"),
     422: (ValidationError, "The server refused the request's content"),
     429: (RateLimitedError, "The server is busy with too many requests; waiting before retrying"),
@@ -168,7 +190,12 @@ def error_from_response(response: httpx.Response) -> ApiError:
         cls, base = ProtocolError, f"The server answered with an unexpected status (HTTP {status})"
     explanation = detail or title
     message = f"{base}: {explanation}." if explanation else f"{base}."
-    kwargs: dict[str, Any] = {"status": status, "problem_type": problem_type, "detail": detail}
+    kwargs: dict[str, Any] = {
+        "status": status,
+        "problem_type": problem_type,
+        "detail": detail,
+        "field_errors": _problem_errors(response),
+    }
     if cls in (RateLimitedError, ServerError):
         kwargs["retry_after"] = retry_after
     return cls(message, **kwargs)
@@ -193,9 +220,11 @@ def _transport_error(exc: httpx.TransportError, server: str) -> NetworkError:
 
 
 def _decode_json(response: httpx.Response) -> Any:
+    # orjson: an initial sync decodes hundreds of megabytes of change pages, and the
+    # standard decoder spent about half of the client's CPU on it.
     try:
-        return json.loads(response.content)
-    except ValueError:
+        return orjson.loads(response.content)
+    except ValueError:  # orjson.JSONDecodeError is a ValueError
         raise ProtocolError(
             "The server sent an answer this app does not understand (not JSON).",
             status=response.status_code,
@@ -211,6 +240,7 @@ class ApiClient:
         *,
         timeouts: Timeouts | None = None,
         ca_bundle: Path | str | None = None,
+        proxy: str | None = None,
         retries: int = 2,
         retry_delay: float = 0.3,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -221,14 +251,23 @@ class ApiClient:
         self.retry_delay = retry_delay
         self._token: str | None = None
         self._host = httpx.URL(self.server_url).host
-        self._http = httpx.AsyncClient(
-            base_url=self.server_url + API_PREFIX,
-            timeout=self.timeouts.httpx(),
-            verify=self._verify(ca_bundle),
-            headers={"User-Agent": f"operator-app/{__version__}", "Accept": "application/json"},
-            follow_redirects=False,
-            transport=transport,
-        )
+        try:
+            self._http = httpx.AsyncClient(
+                base_url=self.server_url + API_PREFIX,
+                timeout=self.timeouts.httpx(),
+                verify=self._verify(ca_bundle),
+                headers={
+                    "User-Agent": f"operator-app/{__version__}",
+                    "Accept": "application/json",
+                },
+                follow_redirects=False,
+                transport=transport,
+                proxy=proxy or None,  # None: direct, or the environment's *_PROXY
+            )
+        except ImportError:  # a socks5:// proxy needs the optional socksio package
+            raise ConfigurationError(
+                "SOCKS proxies need the 'socksio' package; use an http:// proxy or install it."
+            ) from None
 
     @staticmethod
     def _verify(ca_bundle: Path | str | None) -> ssl.SSLContext | bool:
@@ -277,12 +316,17 @@ class ApiClient:
         idempotent: bool,
         json_body: Any = None,
         params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Any:
         attempts = 1 + (self.retries if idempotent else 0)
         for attempt in range(attempts):
             try:
                 response = await self._http.request(
-                    method, path, json=json_body, params=params, headers=self._auth_headers()
+                    method,
+                    path,
+                    json=json_body,
+                    params=params,
+                    headers={**(headers or {}), **self._auth_headers()},
                 )
             except httpx.TransportError as exc:
                 error: ApiError = _transport_error(exc, self._host)
@@ -291,6 +335,7 @@ class ApiClient:
                 raise ConfigurationError(f"The request address is invalid: {exc}") from None
             else:
                 log.debug("%s %s -> %s", method, path, response.status_code)
+                _check_api_version(response)
                 if response.status_code < 300:
                     return _decode_json(response) if response.content else None
                 error = error_from_response(response)
@@ -315,10 +360,7 @@ class ApiClient:
             ) from None
         version = ServerVersion.parse(body)
         if not version.compatible:
-            raise IncompatibleServerError(
-                f"The server speaks API version {version.api_version[:20]}, this app speaks "
-                "version 1; update the app or the server."
-            )
+            raise _incompatible(version.api_version)
         return version
 
     async def login(self, username: str, password: str) -> LoginResult:
@@ -345,11 +387,38 @@ class ApiClient:
         finally:
             self._token = None
 
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
+        """One JSON request to ``/api/v1`` + ``path`` (admin resources): GETs are retried,
+        writes are tried once (the caller shows the failure and the user decides)."""
+        return await self._request(
+            method,
+            path,
+            idempotent=method == "GET",
+            json_body=json_body,
+            params=params,
+            headers=headers,
+        )
+
     async def changes(self, since: int, limit: int = 1000) -> ChangesPage:
         body = await self._request(
             "GET", "/changes", idempotent=True, params={"since": since, "limit": limit}
         )
         return ChangesPage.parse(body, since)
+
+    async def demo_traffic(self) -> bool:
+        """Demo servers only: whether simulated customer traffic is on."""
+        body = await self._request("GET", "/admin/demo/traffic", idempotent=True)
+        if not isinstance(body, dict) or not isinstance(body.get("enabled"), bool):
+            raise ProtocolError("The server's answer about simulated traffic is not readable.")
+        return body["enabled"]
 
     async def set_demo_traffic(self, enabled: bool) -> bool:
         """Demo servers only: switch simulated customer traffic; returns whether it is on."""
@@ -367,6 +436,24 @@ class ApiClient:
             json_body={"mutations": [m.to_json() for m in mutations]},
         )
         return parse_mutation_results(body, mutations)
+
+    async def review_case(self, case_id: uuid.UUID) -> dict[str, Any]:
+        """One review case as the queue shows it, with ``actions`` and ``allowed_actions``."""
+        body = await self._request("GET", f"/review-cases/{case_id}", idempotent=True)
+        if not isinstance(body, dict):
+            raise ProtocolError("The server's review case is not an object.")
+        return body
+
+    async def review_action(self, case_id: uuid.UUID, action: dict[str, Any]) -> dict[str, Any]:
+        """Act on a review case (``{"action": "assign" | "compensate" | …, …}``); returns
+        ``{case, entry, survey}``. Sent once: pass ``base_version`` so that a retry of an
+        action that did reach the server is refused (409) rather than done twice."""
+        body = await self._request(
+            "POST", f"/review-cases/{case_id}/actions", idempotent=False, json_body=action
+        )
+        if not isinstance(body, dict):
+            raise ProtocolError("The server's answer to a review action is not an object.")
+        return body
 
     async def events(self, last_event_id: str | None = None) -> AsyncIterator[ServerEvent]:
         """Server-sent hints; resumes after ``last_event_id``. Ends when the server closes."""
@@ -392,3 +479,19 @@ class ApiClient:
             raise ProtocolError("The server's event stream is not an event stream.") from None
         except httpx.TransportError as exc:
             raise _transport_error(exc, self._host) from None
+
+
+def _incompatible(api_version: str) -> IncompatibleServerError:
+    return IncompatibleServerError(
+        f"The server speaks API version {api_version[:20]}, this app speaks "
+        f"version {SUPPORTED_API_MAJOR}; update the app or the server."
+    )
+
+
+def _check_api_version(response: httpx.Response) -> None:
+    """Every answer of our server says its API version (``X-API-Version``): a server
+    upgraded to another version while the app runs is named as such, not mistaken for
+    a broken or missing endpoint. Answers without the header (a proxy's) pass."""
+    served = response.headers.get("x-api-version")
+    if served is not None and not ServerVersion(served.strip(), "").compatible:
+        raise _incompatible(served.strip())

@@ -23,12 +23,15 @@ class ApiError(Exception):
         status: int | None = None,
         problem_type: str | None = None,
         detail: str | None = None,
+        field_errors: list[tuple[str, str]] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.problem_type = problem_type
         self.detail = detail
+        # (field, message) pairs from a problem document's ``errors``, for forms.
+        self.field_errors = list(field_errors or [])
 
 
 class NetworkError(ApiError):

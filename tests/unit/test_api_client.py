@@ -376,3 +376,36 @@ def test_logs_never_hold_tokens_or_passwords(
     assert "POST /mutations" in text
     for secret in (TOKEN, "pa55word-secret", "private body text"):
         assert secret not in text
+
+
+def test_the_demo_traffic_state_is_read_and_checked(server: ScriptedServer) -> None:
+    server.on("GET", "/api/v1/admin/demo/traffic", ok({"enabled": True, "interval_s": 5.0}))
+    assert call(server, "demo_traffic") is True
+    server.on("GET", "/api/v1/admin/demo/traffic", ok({"enabled": "yes"}))
+    with pytest.raises(ProtocolError, match="simulated traffic"):
+        call(server, "demo_traffic")
+
+
+def test_a_server_answering_as_another_api_version_is_named_on_any_call(
+    server: ScriptedServer,
+) -> None:
+    feed = {"changes": [], "next": 0, "has_more": False}
+    server.on(
+        "GET", "/api/v1/changes", lambda _r: JSONResponse(feed, headers={"X-API-Version": "1"})
+    )
+    assert call(server, "changes", 0).next == 0
+    server.on(
+        "GET", "/api/v1/changes", lambda _r: JSONResponse(feed, headers={"X-API-Version": "2"})
+    )
+    with pytest.raises(IncompatibleServerError, match=r"speaks API version 2.*update the app"):
+        call(server, "changes", 0)
+    # an error answer from an upgraded server says the same, not "not found"
+    server.on(
+        "GET",
+        "/api/v1/changes",
+        lambda _r: JSONResponse(
+            {"detail": "gone"}, status_code=404, headers={"X-API-Version": "2"}
+        ),
+    )
+    with pytest.raises(IncompatibleServerError, match="version 2"):
+        call(server, "changes", 0)
