@@ -226,6 +226,8 @@ SHORTCUT_DEFAULTS: dict[str, tuple[str, str]] = {
     "back": ("Back to search", "Alt+Left"),
     "timeline": ("Timeline", "Ctrl+T"),
     "refresh": ("Refresh", "F5"),
+    "resolve_and_ask": ("Resolve and ask", "Ctrl+Shift+A"),
+    "supervisor": ("Supervisor view", "F8"),
     "settings": ("Settings", "Ctrl+,"),
     "quit": ("Quit", "Ctrl+Q"),
 }
