@@ -18,7 +18,7 @@ from pathlib import Path
 from types import FrameType
 
 import qasync
-from PySide6.QtCore import QEvent, QLocale, QObject, QSize, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog
 from sqlalchemy.engine import Engine
 
@@ -27,25 +27,30 @@ from operator_app.gui.context import AppContext
 from operator_app.gui.demo_server import (
     DEMO_PASSWORD,
     DEMO_USER,
-    LOCAL_ONLY_NOTICE,
     DemoServer,
     DemoServerError,
+    local_only_notice,
     server_available,
 )
 from operator_app.gui.event_loop import close_event_loop
+from operator_app.gui.i18n import translate
+from operator_app.gui.language import LOCALES, apply_language
 from operator_app.gui.main_window import MainWindow, app_settings
-from operator_app.gui.settings_registry import start_logging_and_settings
+from operator_app.gui.settings_registry import open_settings, start_logging_and_settings
 from operator_app.gui.single_instance import (
     DeliveryError,
     DeliveryRefused,
     InstanceLock,
     InstanceServer,
+    ProtocolError,
     Request,
     send_request,
     server_name,
 )
 from operator_app.gui.startup import ConsoleUI, DialogUI, prepare_cache
 from operator_app.gui.theme import THEME_MODES, apply_theme
+from operator_app.gui.url_events import OperatorApplication
+from operator_app.gui.user_messages import user_message
 from operator_app.services.datadir import cache_path, default_data_dir, demo_data_dir
 from operator_app.services.showcase import cache_has_customers, pick_showcase_customer
 
@@ -58,8 +63,13 @@ SYNC_CLOSE_TIMEOUT_S = 10.0
 LIVE_DEMO_FOLDER = "live"  # the live demo's cache, filled from its server
 SCREENSHOT_SIZE = QSize(1280, 800)
 FORWARD_PATIENCE_S = 10.0
-# Short enough for the status bar beside its permanent fields at 1280 px.
-EMPTY_HINT = "No customers yet (server sign-in comes later). Try the demo: operator-app --demo"
+
+
+def empty_hint() -> str:
+    # Short enough for the status bar beside its permanent fields at 1280 px.
+    return translate(
+        "AppShell", "No customers yet: sign in (File › Sign in…) or try operator-app --demo"
+    )
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -83,7 +93,7 @@ def run_gui(args: argparse.Namespace) -> int:
         app = _application()
         args.settings_notice = start_logging_and_settings(args.data_dir)
         apply_theme(app, args.theme or saved_theme())
-        apply_language(args.lang or "system")
+        apply_language(args.lang or saved_language())
         with _quit_on_signals(app) as signals:
             server = None if headless else _serve(name)
             code = _run(app, args, data_dir, request, signals, server)
@@ -116,6 +126,8 @@ def _run(
     if server is not None:
         server.pop_requested.connect(shell.pop)
         server.activate_requested.connect(shell.activate)
+    if isinstance(app, OperatorApplication):  # macOS hands over clicked links as events
+        app.url_opened.connect(shell.pop_link)
     engine: Engine | None = None
     window: MainWindow | None = None
     # The demo syncs with its own server when the server extra is installed; a
@@ -142,11 +154,11 @@ def _run(
         if live is not None:
             window.sync.start_demo(live.url, DEMO_USER, DEMO_PASSWORD)
         elif args.demo and not headless:
-            window.statusBar().showMessage(LOCAL_ONLY_NOTICE, 15000)
+            window.statusBar().showMessage(local_only_notice(), 15000)
         elif not headless:
             window.sync.resume_or_ask()
         if getattr(args, "settings_notice", None):
-            window.statusBar().showMessage(args.settings_notice, 30000)
+            window.statusBar().showMessage(user_message(args.settings_notice), 30000)
         return int(loop.run_forever())
     finally:
         if window is not None and not loop.is_closed():
@@ -182,8 +194,8 @@ def _start_demo_server(app: QApplication, data_dir: Path) -> DemoServer | None:
     if not server_available():
         return None
     server = DemoServer(data_dir)
-    progress = QProgressDialog("Starting the demo server…", "", 0, 0)
-    progress.setWindowTitle("operator-app — demo")
+    progress = QProgressDialog(translate("AppShell", "Starting the demo server…"), "", 0, 0)
+    progress.setWindowTitle(translate("AppShell", "operator-app — demo"))
     progress.setCancelButton(None)
     progress.setMinimumDuration(500)
     try:
@@ -250,7 +262,7 @@ class Shell(QObject):
         self.window, self.ctx = window, ctx
         window.installEventFilter(self)
         if not ctx.demo and not cache_has_customers(ctx.engine):
-            window.statusBar().showMessage(EMPTY_HINT)
+            window.statusBar().showMessage(empty_hint())
         if self.screenshot is not None:  # the same picture whatever size was saved last
             window.resize(SCREENSHOT_SIZE)
         window.show()
@@ -275,6 +287,15 @@ class Shell(QObject):
         window.show()
         window.raise_()
         window.activateWindow()
+
+    def pop_link(self, link: str) -> None:
+        """A clicked tel:/callto:/sip: link (macOS sends it as an event)."""
+        try:
+            number = Request.pop(link).number
+        except ProtocolError:
+            return
+        if number is not None:
+            self.pop(number)
 
     def pop(self, number: str) -> None:
         if self.window is None or not self._shown:
@@ -352,10 +373,7 @@ class Shell(QObject):
 
 
 THEME_SETTING = "appearance/theme"  # written by MainWindow.set_theme
-LOCALES = {
-    "ru": QLocale(QLocale.Language.Russian, QLocale.Country.Russia),
-    "en": QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom),
-}
+__all__ = ["LOCALES", "apply_language", "empty_hint", "run_gui", "saved_language", "saved_theme"]
 
 
 def saved_theme() -> str:
@@ -364,11 +382,13 @@ def saved_theme() -> str:
     return value if isinstance(value, str) and value in THEME_MODES else "system"
 
 
-def apply_language(lang: str) -> None:
-    """``--lang``: numbers, dates and money follow it (QLocale). The interface texts
-    will follow once translations (resources/translations) exist."""
-    if lang in LOCALES:
-        QLocale.setDefault(LOCALES[lang])
+def saved_language() -> str:
+    """``appearance.language`` from Settings (``--lang`` overrides it for a run)."""
+    try:
+        value = open_settings().value("appearance.language")
+    except Exception:  # unreadable settings were already reported; use the system's
+        return "system"
+    return value if isinstance(value, str) else "system"
 
 
 def _set_identity() -> None:
@@ -384,7 +404,7 @@ def _application() -> QApplication:
     if isinstance(existing, QApplication):
         return existing
     # Qt must not see our own flags; argv[0] is enough for it.
-    return QApplication(sys.argv[:1])
+    return OperatorApplication(sys.argv[:1])
 
 
 def _check_display(headless: bool) -> str | None:

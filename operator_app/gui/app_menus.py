@@ -10,6 +10,7 @@ import platform
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import PySide6
 from PySide6.QtCore import QUrl, qVersion
@@ -17,8 +18,11 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
 
 from operator_app import __version__
+from operator_app.gui.account_actions import AccountActions
+from operator_app.gui.i18n import translate
 from operator_app.gui.settings_dialog import SettingsDialog
 from operator_app.gui.settings_registry import open_settings
+from operator_app.services.catalog import list_products
 from operator_app.services.diagnostics import write_diagnostics
 from operator_app.services.logs import current_log_folder, log_folder
 
@@ -38,12 +42,16 @@ class AboutDialog(QMessageBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("aboutDialog")
-        self.setWindowTitle("About Operator")
+        self.setWindowTitle(translate("About", "About Operator"))
         self.setIcon(QMessageBox.Icon.Information)
-        lines = "".join(f"<tr><td>{k}</td><td>&nbsp;{v}</td></tr>" for k, v in versions().items())
-        self.setText(f"<b>Operator</b> {__version__}<br>The whole customer in one window.")
+        shown = versions()  # the diagnostics keep the English key; the dialog translates it
+        shown[translate("About", "System")] = shown.pop("System")
+        lines = "".join(f"<tr><td>{k}</td><td>&nbsp;{v}</td></tr>" for k, v in shown.items())
+        name = translate("About", "Operator")
+        tagline = translate("About", "The whole customer in one window.")
+        self.setText(f"<b>{name}</b> {__version__}<br>{tagline}")
         self.setInformativeText(f"<table>{lines}</table>")
-        self.setAccessibleName("About Operator")
+        self.setAccessibleName(translate("About", "About Operator"))
         self.setStandardButtons(QMessageBox.StandardButton.Close)
 
 
@@ -54,7 +62,7 @@ class AppMenus:
         self.data_dir: Path | None = getattr(ctx, "data_dir", None)
         self.cache_file: Path | None = getattr(ctx, "cache_path", None)
         bar = window.menuBar()
-        self.settings_action = QAction("&Settings…", window)
+        self.settings_action = QAction(window)
         self.settings_action.setObjectName("actionSettings")
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
@@ -64,15 +72,25 @@ class AppMenus:
         if isinstance(file_menu, QMenu):
             first = file_menu.actions()[0] if file_menu.actions() else None
             file_menu.insertAction(first, self.settings_action)  # type: ignore[arg-type]
-        help_menu = bar.addMenu("&Help")
+        self.help_menu = help_menu = bar.addMenu("")
         help_menu.setObjectName("menuHelp")
-        self.open_logs_action = help_menu.addAction("Open log folder", self.open_log_folder)
-        self.diagnostics_action = help_menu.addAction("Save diagnostics…", self.ask_diagnostics)
+        self.open_logs_action = help_menu.addAction("", self.open_log_folder)
+        self.diagnostics_action = help_menu.addAction("", self.ask_diagnostics)
         help_menu.addSeparator()
-        self.about_action = help_menu.addAction("About Operator", self.show_about)
+        self.about_action = help_menu.addAction("", self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.dialog: QDialog | None = None
         self.settings_path: Path | None = None  # None: the per-user settings
+        self._account: AccountActions | None = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.settings_action.setText(translate("AppMenus", "&Settings…"))
+        self.settings_action.setToolTip(translate("AppMenus", "Settings (Ctrl+,)"))
+        self.help_menu.setTitle(translate("AppMenus", "&Help"))
+        self.open_logs_action.setText(translate("AppMenus", "Open log folder"))
+        self.diagnostics_action.setText(translate("AppMenus", "Save diagnostics…"))
+        self.about_action.setText(translate("AppMenus", "About Operator"))
 
     def logs(self) -> Path:
         return current_log_folder() or log_folder(self.data_dir)
@@ -80,16 +98,46 @@ class AppMenus:
     def open_settings(self) -> SettingsDialog:
         ctx = getattr(self.window, "ctx", None)
         user = getattr(ctx, "user_name", None)
+        account = self.account()
+        if account is not None and account.api() is not None:
+            user = account.window.user_label.text()
+        desktop = getattr(self.window, "desktop", None)
         dialog = SettingsDialog(
             open_settings(self.settings_path),
             cache_file=self.cache_file,
             signed_in_user=None if user in (None, "Not signed in") else user,
+            account=account,
+            admin_api=account.api() if account and account.signed_in_role() == "admin" else None,
+            load_products=self._load_products,
+            language_changed=self.apply_language,
+            reserved_shortcuts=desktop.live.other_shortcuts() if desktop else None,
             parent=self.window,
         )
         dialog.setObjectName("settingsDialog")
+        if desktop is not None:  # saved settings apply at once (gui.live_settings)
+            dialog.saved.connect(lambda: desktop.live.apply(dialog.settings.values()))
         self.dialog = dialog
         dialog.open()  # window-modal, no nested event loop
         return dialog
+
+    def account(self) -> AccountActions | None:
+        """The window's account actions (a window with sync only; made once)."""
+        if self._account is None and hasattr(self.window, "sync") and hasattr(self.window, "db"):
+            self._account = AccountActions(self.window)  # type: ignore[arg-type]
+        return self._account
+
+    def _load_products(self, on_done: Any) -> None:
+        db = getattr(self.window, "db", None)
+        ctx = getattr(self.window, "ctx", None)
+        if db is not None and ctx is not None:
+            engine = ctx.engine
+            db.submit(lambda: list_products(engine), on_done, channel="products")
+
+    def apply_language(self, language: str) -> None:
+        """The language chosen in Settings, applied at once (the window retranslates)."""
+        from operator_app.gui.language import apply_language
+
+        apply_language(language)
 
     def open_log_folder(self) -> None:
         folder = self.logs()
@@ -98,9 +146,10 @@ class AppMenus:
 
     def ask_diagnostics(self) -> None:
         name = f"operator-app-diagnostics-{datetime.now():%Y%m%d-%H%M}.zip"
-        dialog = QFileDialog(self.window, "Save diagnostics", str(Path.home() / name))
+        title = translate("AppMenus", "Save diagnostics")
+        dialog = QFileDialog(self.window, title, str(Path.home() / name))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter("Zip archives (*.zip)")
+        dialog.setNameFilter(translate("AppMenus", "Zip archives (*.zip)"))
         dialog.fileSelected.connect(lambda path: self.save_diagnostics(Path(path)))
         dialog.open()
 
@@ -114,11 +163,11 @@ class AppMenus:
                 cache_file=self.cache_file,
             )
         except OSError as exc:
-            self.window.statusBar().showMessage(
-                f"Diagnostics not saved: {exc.strerror or exc}", 15000
-            )
+            message = translate("AppMenus", "Diagnostics not saved: {reason}")
+            self.window.statusBar().showMessage(message.format(reason=exc.strerror or exc), 15000)
             return None
-        self.window.statusBar().showMessage(f"Diagnostics saved to {written}", 15000)
+        message = translate("AppMenus", "Diagnostics saved to {path}")
+        self.window.statusBar().showMessage(message.format(path=written), 15000)
         return written
 
     def show_about(self) -> AboutDialog:

@@ -33,6 +33,7 @@ from operator_app.cache.repositories import (
     WorklistRepository,
 )
 from operator_app.domain.entities import CustomerCard, CustomerSummary, TimelineItem, WorklistItem
+from operator_app.gui.i18n import translate
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class Worklists:
     open_contacts: list[WorklistItem]
     follow_ups_due: list[WorklistItem]
     hanging: list[WorklistItem]
+    next_late_at: datetime | None = None  # when "waiting for our reply" changes by itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +115,8 @@ def _first_line(exc: Exception) -> str:
 
 
 def _user_message(exc: Exception) -> str:
-    return f"Could not read the local cache: {_first_line(exc)}"
+    text = translate("DbWorker", "Could not read the local cache: {reason}")
+    return text.format(reason=_first_line(exc))
 
 
 class DbWorker(QObject):
@@ -266,6 +269,7 @@ class DbWorker(QObject):
                 open_contacts=self.worklists.open_contacts(assignee),
                 follow_ups_due=self.worklists.follow_ups_due(now, until=day_end),
                 hanging=self.worklists.hanging(now),
+                next_late_at=self.worklists.next_late_at(now),
             )
 
         return self.submit(job, on_done, channel="worklists")

@@ -28,8 +28,11 @@ from operator_app.gui import theme
 from operator_app.gui.context import AppContext
 from operator_app.gui.db_worker import DbWorker, SyncStatus, Worklists
 from operator_app.gui.forms.ui_main_window import Ui_MainWindow
+from operator_app.gui.i18n import translate
 from operator_app.gui.models.roles import ID_ROLE
 from operator_app.gui.models.timeline import TimelineModel
+from operator_app.gui.offer_assist import OfferAssist
+from operator_app.gui.user_messages import user_message
 from operator_app.gui.widgets import formatting as fmt
 from operator_app.gui.widgets.assist_panel import AssistPanel
 from operator_app.gui.widgets.caller_views import (
@@ -42,8 +45,8 @@ from operator_app.gui.widgets.customer_card import CustomerCardView
 from operator_app.gui.widgets.search_panel import SearchPanel
 from operator_app.gui.widgets.styling import set_style_property
 from operator_app.gui.window_sync import WindowSync
+from operator_app.gui.worklist_actions import WorklistActions
 
-APP_TITLE = "Operator"
 _PAGE_KEYS = (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp)
 WORKLIST_REFRESH_MS = 60_000
 STATUS_REFRESH_MS = 10_000
@@ -110,6 +113,8 @@ class MainWindow(QMainWindow):
         self._wire_panels()
         self._restore_layout()
         self.sync = WindowSync(self)
+        self.offer_assist = OfferAssist(self)
+        self.worklist_actions = WorklistActions(self)
 
         self._worklist_timer = QTimer(self)
         self._worklist_timer.setInterval(WORKLIST_REFRESH_MS)
@@ -127,6 +132,13 @@ class MainWindow(QMainWindow):
         from operator_app.gui.app_menus import install_app_menus  # imports this module
 
         self.app_menus = install_app_menus(self)
+        from operator_app.gui.supervisor.area import install_supervisor_area
+
+        self.supervisor = install_supervisor_area(self)  # before desktop: its keys are settings
+        from operator_app.gui.desktop import install_desktop  # imports this module too
+
+        self.desktop = install_desktop(self)
+        self.notifier = self.desktop.notifier  # notify the operator: notifier.notify(…)
 
     # -- what the app shell calls ----------------------------------------------------
 
@@ -151,7 +163,8 @@ class MainWindow(QMainWindow):
         phone = normalize_phone(raw)
         if phone is None:
             self._show_unknown(raw)
-            self.statusBar().showMessage(f"“{raw}” is not a phone number", 8000)
+            message = translate("MainWindow", "“{text}” is not a phone number")
+            self.statusBar().showMessage(message.format(text=raw), 8000)
             return
         self.db.find_by_phone(raw, lambda rows: self._on_phone_matches(raw, rows))
 
@@ -183,14 +196,18 @@ class MainWindow(QMainWindow):
             self.empty_view.show_welcome()
             self._show_page(self.empty_view)
             self.assist.clear()
-            self.statusBar().showMessage("That customer is not in the local cache", 8000)
+            self.statusBar().showMessage(
+                translate("MainWindow", "That customer is not in the local cache"), 8000
+            )
             return
         self._card = card
         today = date.today()
         self.card_view.show_card(card, today)
         self.assist.show_card(card, today)
+        self.offer_assist.refresh(card)
         self._show_composer(card)
         self._show_page(self.card_view)
+        self.worklist_actions.card_shown(customer_id)
         self.setWindowTitle(f"{card.customer.display_name} — {self._base_title()}")
 
     def _on_phone_matches(self, raw: str, rows: list[CustomerSummary]) -> None:
@@ -212,16 +229,24 @@ class MainWindow(QMainWindow):
 
     def _on_worklists(self, lists: Worklists) -> None:
         self.search_panel.set_worklists(lists)
+        self.worklist_actions.refresh_at(lists.next_late_at)
 
     def _on_sync_status(self, status: SyncStatus) -> None:
-        self._pending_label.setText(f"Pending changes: {status.pending_changes}")
+        if hasattr(self, "desktop"):
+            self.desktop.tray.set_pending(status.pending_changes)
+        pending = translate("MainWindow", "Pending changes: {count}")
+        self._pending_label.setText(pending.format(count=status.pending_changes))
         self._pending_label.setToolTip(
-            "Local changes waiting to be sent to the server"
+            translate("MainWindow", "Local changes waiting to be sent to the server")
             if status.pending_changes
-            else "Everything you changed has reached the server"
+            else translate("MainWindow", "Everything you changed has reached the server")
         )
-        when = fmt.MomentFormatter().format(status.last_sync_at) if status.last_sync_at else "never"
-        self._sync_label.setText(f"Last sync: {when}")
+        when = (
+            fmt.MomentFormatter().format(status.last_sync_at)
+            if status.last_sync_at
+            else translate("MainWindow", "never")
+        )
+        self._sync_label.setText(translate("MainWindow", "Last sync: {time}").format(time=when))
 
     # -- sync: what WindowSync calls ---------------------------------------------------
 
@@ -249,10 +274,13 @@ class MainWindow(QMainWindow):
         self._local_changes = enabled
         self.new_customer_view.ui.saveButton.setEnabled(enabled)
         self.new_customer_view.ui.saveButton.setToolTip(
-            "Save the customer (sent to the server when online)" if enabled else ""
+            translate("MainWindow", "Save the customer (sent to the server when online)")
+            if enabled
+            else ""
         )
         if self._card is not None:
             self._show_composer(self._card)
+        self.offer_assist.answerable_changed()
 
     def on_data_changed(self, entities: frozenset[str], customer_ids: frozenset[uuid.UUID]) -> None:
         """The cache changed (pulled, pushed or written here): refresh what shows it."""
@@ -261,8 +289,9 @@ class MainWindow(QMainWindow):
         if shown is not None and on_card and (not customer_ids or shown in customer_ids):
             self.timeline.set_customer(shown)
             self.db.card(shown, lambda card: self._on_card(shown, card))
-        self.refresh_worklists()
+        self.worklist_actions.refresh_soon()
         self.refresh_status()
+        self.supervisor.on_data_changed(entities)
 
     def _show_composer(self, card: CustomerCard) -> None:
         conversations = sorted(card.open_conversations, key=lambda c: c.opened_at, reverse=True)
@@ -281,13 +310,26 @@ class MainWindow(QMainWindow):
         if self._customer_id is not None:
             self.sync.set_status(self._customer_id, conversation_id, status, follow)
 
+    def _request_survey(self, conversation_id: uuid.UUID, kind: object, resolve: bool) -> None:
+        if self._customer_id is not None:
+            self.sync.request_survey(
+                self._customer_id,
+                conversation_id,
+                kind if isinstance(kind, str) else None,
+                resolve=resolve,
+            )
+
+    def _record_spoken_score(self, conversation_id: uuid.UUID, kind: str, score: int) -> None:
+        if self._customer_id is not None:
+            self.sync.request_survey(self._customer_id, conversation_id, kind, score=score)
+
     def _save_new_customer(self) -> None:
         fields = self.new_customer_view.fields()
         if fields is not None:
             self.sync.create_customer(fields)
 
     def _show_error(self, message: str) -> None:
-        self.statusBar().showMessage(message, 15000)
+        self.statusBar().showMessage(user_message(message), 15000)
 
     # -- pages -----------------------------------------------------------------------
 
@@ -315,7 +357,9 @@ class MainWindow(QMainWindow):
         self._show_page(self.new_customer_view)
 
     def _base_title(self) -> str:
-        return f"{APP_TITLE} (demo)" if self.ctx.demo else APP_TITLE
+        if self.ctx.demo:
+            return translate("MainWindow", "Operator (demo)")
+        return translate("MainWindow", "Operator")
 
     # -- keyboard and panels ---------------------------------------------------------
 
@@ -425,11 +469,8 @@ class MainWindow(QMainWindow):
         }
         for action, handler in handlers.items():
             action.triggered.connect(handler)
-            if not action.toolTip() or action.toolTip() == action.text().replace("&", ""):
-                keys = ", ".join(
-                    s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()
-                )
-                action.setToolTip(f"{action.text().replace('&', '')} ({keys})")
+        self._shortcut_actions = list(handlers)
+        self.show_shortcuts_in_tooltips()
         # Shortcuts keep working even when the menu bar is hidden (full screen, macOS).
         self.addActions(list(handlers))
 
@@ -444,6 +485,21 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, m=mode: self.set_theme(m))
         self._theme_actions[theme.current_mode()].setChecked(True)
 
+    def show_shortcuts_in_tooltips(self) -> None:
+        for action in self._shortcut_actions:
+            if not action.toolTip() or action.toolTip() == action.text().replace("&", ""):
+                keys = ", ".join(
+                    s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()
+                )
+                action.setToolTip(f"{action.text().replace('&', '')} ({keys})")
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            from operator_app.gui.language import retranslate_window
+
+            retranslate_window(self)
+        super().changeEvent(event)
+
     def _wire_panels(self) -> None:
         self.search_panel.search_requested.connect(self._on_search_requested)
         self.search_panel.customer_chosen.connect(self.open_customer)
@@ -456,6 +512,8 @@ class MainWindow(QMainWindow):
         self.composer.note_requested.connect(self._send_note)
         self.composer.reply_requested.connect(self._send_reply)
         self.composer.status_requested.connect(self._send_status)
+        self.composer.survey_requested.connect(self._request_survey)
+        self.composer.surveys.score_said.connect(self._record_spoken_score)
         self.new_customer_view.ui.saveButton.clicked.connect(self._save_new_customer)
         self.unknown_view.create_requested.connect(self._start_new_customer)
         self.unknown_view.search_requested.connect(self.focus_search)
@@ -481,25 +539,41 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
-        self._connection_label = QLabel(self.ctx.connection_label)
+        self._connection_label = QLabel(user_message(self.ctx.connection_label))
         self._connection_label.setObjectName("connectionLabel")
         label = self.ctx.connection_label.lower()
         state = "offline" if "offline" in label else "syncing" if "sync" in label else "online"
         set_style_property(self._connection_label, "state", state)
-        self._connection_label.setToolTip("Connection to the server")
-        self._pending_label = QLabel("Pending changes: 0")
-        self._sync_label = QLabel("Last sync: never")
-        self._user_label = QLabel(f"{self.ctx.user_name} · {self.ctx.user_role}")
-        self._user_label.setToolTip("Signed-in user and role")
-        for widget, name in (
-            (self._connection_label, "Connection state"),
-            (self._pending_label, "Pending local changes"),
-            (self._sync_label, "Last sync time"),
-            (self._user_label, "Signed-in user and role"),
-        ):
-            widget.setAccessibleName(name)
+        self._pending_label = QLabel(
+            translate("MainWindow", "Pending changes: {count}").format(count=0)
+        )
+        self._sync_label = QLabel(
+            translate("MainWindow", "Last sync: {time}").format(
+                time=translate("MainWindow", "never")
+            )
+        )
+        self._user_label = QLabel(
+            f"{user_message(self.ctx.user_name)} · {fmt.role_name(self.ctx.user_role)}"
+        )
+        for widget in self.status_items():
             widget.setProperty("cssClass", "statusItem")
             bar.addPermanentWidget(widget)
+        self.name_status_items()
+
+    def status_items(self) -> tuple[QLabel, QLabel, QLabel, QLabel]:
+        return (self._connection_label, self._pending_label, self._sync_label, self._user_label)
+
+    def name_status_items(self) -> None:
+        self._connection_label.setToolTip(translate("MainWindow", "Connection to the server"))
+        self._user_label.setToolTip(translate("MainWindow", "Signed-in user and role"))
+        names = (
+            translate("MainWindow", "Connection state"),
+            translate("MainWindow", "Pending local changes"),
+            translate("MainWindow", "Last sync time"),
+            translate("MainWindow", "Signed-in user and role"),
+        )
+        for widget, name in zip(self.status_items(), names, strict=True):
+            widget.setAccessibleName(name)
 
     # -- layout persistence ----------------------------------------------------------
 

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QWidget
 
 from operator_app.api import ApiError, normalize_server_url
 from operator_app.gui.forms.ui_sign_in_dialog import Ui_SignInDialog
+from operator_app.gui.i18n import translate
+from operator_app.gui.user_messages import user_message
 from operator_app.gui.widgets.styling import set_style_property
 
 
@@ -40,7 +42,10 @@ class SignInDialog(QDialog):
         self.ui.serverEdit.setReadOnly(lock_identity)
         self.ui.userEdit.setReadOnly(lock_identity)
         self._busy = False
-        self.ok_button.setText("Sign in")
+        self.ok_button.setText(translate("SignInDialog", "Sign in"))
+        self.ok_button.setAccessibleName(translate("SignInDialog", "Sign in"))
+        cancel = self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAccessibleName(translate("SignInDialog", "Cancel signing in"))
         for edit in (self.ui.serverEdit, self.ui.userEdit, self.ui.passwordEdit):
             edit.textChanged.connect(self._validate)
         self.ui.buttonBox.accepted.connect(self._submit)
@@ -64,15 +69,15 @@ class SignInDialog(QDialog):
         """What stops signing in, in words; ``None`` when the form is complete."""
         server = self.ui.serverEdit.text().strip()
         if not server:
-            return "Enter the server address."
+            return translate("SignInDialog", "Enter the server address.")
         try:
             normalize_server_url(server)
         except ApiError as exc:
-            return str(exc)
+            return user_message(exc)
         if not self.ui.userEdit.text().strip():
-            return "Enter your user name."
+            return translate("SignInDialog", "Enter your user name.")
         if not self.ui.passwordEdit.text():
-            return "Enter your password."
+            return translate("SignInDialog", "Enter your password.")
         return None
 
     def _validate(self) -> None:
@@ -89,7 +94,7 @@ class SignInDialog(QDialog):
             return
         self._busy = True
         self.ok_button.setEnabled(False)
-        self._say("Signing in…", "hint")
+        self._say(translate("SignInDialog", "Signing in…"), "hint")
         self.submitted.emit(
             normalize_server_url(self.ui.serverEdit.text().strip()),
             self.ui.userEdit.text().strip(),
@@ -101,7 +106,7 @@ class SignInDialog(QDialog):
         """The server said no (or could not be reached): say why, keep what was typed."""
         self._busy = False
         self._validate()
-        self._say(message, "error")
+        self._say(user_message(message), "error")
         self.ui.passwordEdit.setFocus()
         self.ui.passwordEdit.selectAll()
 

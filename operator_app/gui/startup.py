@@ -14,10 +14,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QAbstractButton, QMessageBox, QProgressDialog, QWidget
 from sqlalchemy.engine import Engine
 
 from operator_app.cache.db import (
@@ -29,6 +29,7 @@ from operator_app.cache.db import (
     move_aside,
     open_cache,
 )
+from operator_app.gui.i18n import translate
 from operator_app.services.datadir import DataDirError, cache_path, prepare_data_dir
 
 # As services.demo_seed.DEMO_CUSTOMERS (a test keeps them equal); not imported from
@@ -50,50 +51,66 @@ class Problem:
 
 
 def describe_data_dir_error(data_dir: Path, exc: DataDirError) -> Problem:
-    return Problem(
-        "Cannot use the data folder",
-        f"operator-app keeps its local cache in a data folder. {exc}\n\n"
+    text = translate(
+        "Startup",
+        "operator-app keeps its local cache in a data folder. {reason}\n\n"
         "Fix the folder's permissions or start operator-app with another folder: "
         "operator-app --data-dir PATH",
     )
+    return Problem(translate("Startup", "Cannot use the data folder"), text.format(reason=exc))
 
 
 def describe_cache_error(path: Path, exc: CacheError, *, demo: bool) -> Problem:
     """Map a cache failure to its message and whether rebuilding is offered."""
     refill = (
-        "The demo data will be generated again."
+        translate("Startup", "The demo data will be generated again.")
         if demo
-        else "Customer data will be downloaded again from the server once you connect."
+        else translate(
+            "Startup", "Customer data will be downloaded again from the server once you connect."
+        )
     )
     if isinstance(exc, CacheTooNewError):
-        return Problem(
-            "Cache from a newer version",
-            f"The cache file\n{path}\nwas written by a newer version of operator-app, "
+        text = translate(
+            "Startup",
+            "The cache file\n{path}\nwas written by a newer version of operator-app, "
             "which this version cannot read.\n\nInstall the newer version to open it. "
             "The file has not been changed.",
         )
+        return Problem(translate("Startup", "Cache from a newer version"), text.format(path=path))
     if isinstance(exc, CacheNotWritableError):
-        return Problem(
-            "Cannot write the cache",
-            f"{exc}\n\nOr start operator-app with another folder: operator-app --data-dir PATH",
+        text = translate(
+            "Startup",
+            "{reason}\n\nOr start operator-app with another folder: operator-app --data-dir PATH",
         )
+        return Problem(translate("Startup", "Cannot write the cache"), text.format(reason=exc))
     if isinstance(exc, ForeignCacheError):
-        return Problem(
-            "Not an operator-app cache",
-            f"The file\n{path}\nis not an operator-app cache (another program may have "
+        text = translate(
+            "Startup",
+            "The file\n{path}\nis not an operator-app cache (another program may have "
             "written it).\n\nRebuild moves that file aside — nothing is deleted — and "
-            f"creates a new cache. {refill}",
+            "creates a new cache. {refill}",
+        )
+        return Problem(
+            translate("Startup", "Not an operator-app cache"),
+            text.format(path=path, refill=refill),
             can_rebuild=True,
         )
     if isinstance(exc, CacheCorruptError):
-        return Problem(
-            "Cache file is damaged",
-            f"The cache file\n{path}\nis damaged or is not a database, so it cannot be "
+        text = translate(
+            "Startup",
+            "The cache file\n{path}\nis damaged or is not a database, so it cannot be "
             "read.\n\nRebuild moves the damaged file aside — nothing is deleted — and "
-            f"creates a new cache. {refill}",
+            "creates a new cache. {refill}",
+        )
+        return Problem(
+            translate("Startup", "Cache file is damaged"),
+            text.format(path=path, refill=refill),
             can_rebuild=True,
         )
-    return Problem("Cannot open the cache", f"The cache file\n{path}\ncannot be opened: {exc}")
+    text = translate("Startup", "The cache file\n{path}\ncannot be opened: {reason}")
+    return Problem(
+        translate("Startup", "Cannot open the cache"), text.format(path=path, reason=exc)
+    )
 
 
 class SeedOutcome(enum.Enum):
@@ -203,10 +220,12 @@ class SeedWorker(QObject):
 def _plain(exc: Exception) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         where = f" ({exc.filename})" if exc.filename else ""
-        return f"The demo could not be written{where}: {exc.strerror}."
+        text = translate("Startup", "The demo could not be written{where}: {reason}.")
+        return text.format(where=where, reason=exc.strerror)
     if isinstance(exc, CacheError):
         return str(exc)  # already a sentence for the user
-    return f"The demo could not be built: {exc or type(exc).__name__}."
+    text = translate("Startup", "The demo could not be built: {reason}.")
+    return text.format(reason=exc or type(exc).__name__)
 
 
 def run_seed_job(
@@ -240,23 +259,23 @@ def run_seed_job(
 class SeedProgressDialog(QProgressDialog):
     """Visible progress for the first demo run: stage, percent, Cancel."""
 
-    STAGE_NAMES: ClassVar[dict[str, str]] = {
-        "customers": "Generating customers and their history",
-        "indexes": "Building indexes",
-        "checks": "Checking references",
-        "search": "Building the search index",
-        "statistics": "Gathering statistics",
-    }
+    @staticmethod
+    def stage_names() -> dict[str, str]:
+        return {
+            "customers": translate("Startup", "Generating customers and their history"),
+            "indexes": translate("Startup", "Building indexes"),
+            "checks": translate("Startup", "Checking references"),
+            "search": translate("Startup", "Building the search index"),
+            "statistics": translate("Startup", "Gathering statistics"),
+        }
 
     def __init__(self, job: SeedJob, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.job = job
         self.worker: SeedWorker | None = None
-        self.setWindowTitle(f"{APP_TITLE} — first demo run")
+        self.setWindowTitle(translate("Startup", "{app} — first demo run").format(app=APP_TITLE))
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
-        self.setLabelText(
-            f"Preparing the demo: {job.customers:,} customers, generated once.\nStarting…"
-        )
+        self.setLabelText(self._head() + translate("Startup", "Starting…"))
         self.setRange(0, 100)
         self.setMinimumDuration(0)
         self.setAutoClose(False)
@@ -264,15 +283,24 @@ class SeedProgressDialog(QProgressDialog):
         self.setMinimumWidth(460)
         self.canceled.connect(self._cancel)
 
+    def _head(self) -> str:
+        customers = self.job.customers  # a plain name: lupdate skips dotted counts
+        text = translate(
+            "Startup", "Preparing the demo: %Ln customer(s), generated once.", None, customers
+        )
+        return text + "\n"
+
     def stage_text(self, stage: str) -> str:
-        if stage in self.STAGE_NAMES:
-            return self.STAGE_NAMES[stage]
+        names = self.stage_names()
+        if stage in names:
+            return names[stage]
         if stage.startswith("load "):  # the bulk loader's "load <entity>"
-            return "Writing " + stage.removeprefix("load ").replace("_", " ") + " rows"
+            what = stage.removeprefix("load ").replace("_", " ")
+            return translate("Startup", "Writing {what} rows").format(what=what)
         return stage.replace("_", " ").capitalize()
 
     def _show_progress(self, stage: str, percent: int) -> None:
-        head = f"Preparing the demo: {self.job.customers:,} customers, generated once.\n"
+        head = self._head()
         if percent < 0:
             self.setLabelText(f"{head}{self.stage_text(stage)}…")
             self.setRange(0, 0)  # a busy bar: this stage has no count
@@ -285,7 +313,7 @@ class SeedProgressDialog(QProgressDialog):
         self.worker = worker
 
     def _cancel(self) -> None:
-        self.setLabelText("Cancelling… nothing will be kept.")
+        self.setLabelText(translate("Startup", "Cancelling… nothing will be kept."))
         if self.worker is not None:
             self.worker.cancel()
 
@@ -303,11 +331,9 @@ class SeedProgressDialog(QProgressDialog):
 class DialogUI:
     """Interactive start-up: message boxes and a progress dialog."""
 
-    REBUILD = "Rebuild"
-    QUIT = "Quit"
-
     def __init__(self, parent: QWidget | None = None) -> None:
         self.parent = parent
+        self.rebuild_button: QAbstractButton | None = None
 
     def show_error(self, problem: Problem) -> None:
         box = QMessageBox(
@@ -329,8 +355,10 @@ class DialogUI:
             self.parent,
         )
         box.setWindowTitle(f"{APP_TITLE} — {problem.title}")
-        box.addButton(self.REBUILD, QMessageBox.ButtonRole.AcceptRole)
-        quit_button = box.addButton(self.QUIT, QMessageBox.ButtonRole.RejectRole)
+        self.rebuild_button = box.addButton(
+            translate("Startup", "Rebuild"), QMessageBox.ButtonRole.AcceptRole
+        )
+        quit_button = box.addButton(translate("Startup", "Quit"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(quit_button)
         box.setEscapeButton(quit_button)
         return box
@@ -339,7 +367,7 @@ class DialogUI:
         box = self.rebuild_box(problem)
         box.exec()
         clicked = box.clickedButton()
-        return clicked is not None and clicked.text() == self.REBUILD
+        return clicked is not None and clicked is self.rebuild_button
 
     def seed(self, job: SeedJob) -> SeedResult:
         return SeedProgressDialog(job, self.parent).run()
@@ -395,7 +423,8 @@ def prepare_cache(
                 ui.show_error(problem)
                 return None
             if rebuilt:  # the fresh cache failed too: stop instead of looping
-                ui.show_error(Problem(problem.title, f"{problem.text}\n\nRebuilding did not help."))
+                more = translate("Startup", "Rebuilding did not help.")
+                ui.show_error(Problem(problem.title, f"{problem.text}\n\n{more}"))
                 return None
             if not ui.confirm_rebuild(problem):
                 return None
@@ -403,7 +432,8 @@ def prepare_cache(
         try:
             move_aside(path, "foreign" if isinstance(failure, ForeignCacheError) else "corrupt")
         except CacheError as move_error:
-            ui.show_error(Problem("Cannot move the cache aside", str(move_error)))
+            title = translate("Startup", "Cannot move the cache aside")
+            ui.show_error(Problem(title, str(move_error)))
             return None
         if demo and not _seed(job, ui):
             return None
@@ -412,5 +442,5 @@ def prepare_cache(
 def _seed(job: SeedJob, ui: StartupUI) -> bool:
     result = ui.seed(job)
     if result.outcome is SeedOutcome.FAILED:
-        ui.show_error(Problem("Could not prepare the demo", result.error))
+        ui.show_error(Problem(translate("Startup", "Could not prepare the demo"), result.error))
     return result.outcome is SeedOutcome.DONE

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -21,7 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from operator_app.gui.i18n import translate
 from operator_app.gui.sync_controller import SyncController
+from operator_app.gui.user_messages import user_message
 
 
 def _text(value: Any) -> str:
@@ -49,39 +52,75 @@ class SyncIssuesDialog(QDialog):
         super().__init__(parent)
         self.controller = controller
         self.setObjectName("syncIssuesDialog")
-        self.setWindowTitle("Changes that need you")
         self.setModal(False)
         self.resize(640, 380)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Someone else changed the same fields on the server:"))
+        self.conflicts_label = QLabel()
+        layout.addWidget(self.conflicts_label)
         self.conflict_tree = QTreeWidget()
-        self.conflict_tree.setHeaderLabels(["Field", "My value", "Server value"])
+        self.conflict_tree.setColumnCount(3)
         self.conflict_tree.setRootIsDecorated(False)
+        self.conflicts_label.setBuddy(self.conflict_tree)
         layout.addWidget(self.conflict_tree)
         row = QHBoxLayout()
-        self.keep_mine = QPushButton("Keep mine")
-        self.take_theirs = QPushButton("Take theirs")
+        self.keep_mine = QPushButton()
+        self.take_theirs = QPushButton()
         row.addStretch(1)
         row.addWidget(self.keep_mine)
         row.addWidget(self.take_theirs)
         layout.addLayout(row)
-        layout.addWidget(QLabel("The server refused these changes:"))
+        self.refused_label = QLabel()
+        layout.addWidget(self.refused_label)
         self.refused_tree = QTreeWidget()
-        self.refused_tree.setHeaderLabels(["Change", "Reason"])
+        self.refused_tree.setColumnCount(2)
         self.refused_tree.setRootIsDecorated(False)
+        self.refused_label.setBuddy(self.refused_tree)
         layout.addWidget(self.refused_tree)
         row = QHBoxLayout()
-        self.retry = QPushButton("Retry")
-        self.discard = QPushButton("Discard")
+        self.retry = QPushButton()
+        self.discard = QPushButton()
         row.addStretch(1)
         row.addWidget(self.retry)
         row.addWidget(self.discard)
         layout.addLayout(row)
+        self.retranslate()
         self.keep_mine.clicked.connect(lambda: self._resolve("mine"))
         self.take_theirs.clicked.connect(lambda: self._resolve("theirs"))
         self.retry.clicked.connect(lambda: self._rejected(retry=True))
         self.discard.clicked.connect(lambda: self._rejected(retry=False))
         controller.changed_locally.connect(self._after_change)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(translate("SyncIssues", "Changes that need you"))
+        self.conflicts_label.setText(
+            translate("SyncIssues", "Someone else changed the same fields on the server:")
+        )
+        self.conflict_tree.setHeaderLabels(
+            [
+                translate("SyncIssues", "Field"),
+                translate("SyncIssues", "My value"),
+                translate("SyncIssues", "Server value"),
+            ]
+        )
+        self.conflict_tree.setAccessibleName(translate("SyncIssues", "Conflicting changes"))
+        self.refused_label.setText(translate("SyncIssues", "The server refused these changes:"))
+        self.refused_tree.setHeaderLabels(
+            [translate("SyncIssues", "Change"), translate("SyncIssues", "Reason")]
+        )
+        self.refused_tree.setAccessibleName(translate("SyncIssues", "Refused changes"))
+        for button, text in (
+            (self.keep_mine, translate("SyncIssues", "Keep mine")),
+            (self.take_theirs, translate("SyncIssues", "Take theirs")),
+            (self.retry, translate("SyncIssues", "Retry")),
+            (self.discard, translate("SyncIssues", "Discard")),
+        ):
+            button.setText(text)
+            button.setAccessibleName(text)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def reload(self) -> None:
         self._loading = asyncio.ensure_future(self._load())
@@ -99,7 +138,8 @@ class SyncIssuesDialog(QDialog):
         self.refused_tree.clear()
         for change in rejected:
             what = f"{change.op} {change.entity}"
-            item = QTreeWidgetItem([what, change.error or "refused"])
+            reason = user_message(change.error) if change.error else None
+            item = QTreeWidgetItem([what, reason or translate("SyncIssues", "refused")])
             item.setData(0, 256, change.seq)
             self.refused_tree.addTopLevelItem(item)
         for tree in (self.conflict_tree, self.refused_tree):

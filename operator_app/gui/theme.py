@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 ThemeMode = Literal["light", "dark", "system"]
 ThemeName = Literal["light", "dark"]
 THEME_MODES: tuple[ThemeMode, ...] = ("light", "dark", "system")
+DENSITIES = ("comfortable", "compact")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,7 @@ class _ThemeState(QObject):
         self.name: ThemeName = "light"
         self.mode: ThemeMode = "light"
         self.following_system = False
+        self.density = "comfortable"
 
 
 _state: _ThemeState | None = None
@@ -214,6 +216,21 @@ def apply_theme(app: QApplication, mode: str) -> ThemeName:
     return name
 
 
+def current_density() -> str:
+    return _theme_state().density
+
+
+def set_density(app: QApplication, density: str) -> None:
+    """``comfortable`` or ``compact`` (``resources/themes/compact.qss`` on top of the
+    theme); applied at once to every widget."""
+    if density not in DENSITIES:
+        raise ValueError(f"unknown density {density!r}; expected one of {', '.join(DENSITIES)}")
+    state = _theme_state()
+    if state.density != density:
+        state.density = density
+        _show(app, state.name)
+
+
 def follow_system_scheme(scheme: Qt.ColorScheme) -> None:
     """Slot for ``QStyleHints.colorSchemeChanged`` while the mode is ``system``."""
     app = QApplication.instance()
@@ -226,6 +243,11 @@ def _show(app: QApplication, name: ThemeName) -> None:
     if app.style().name().lower() != "fusion":
         app.setStyle("Fusion")
     app.setPalette(build_palette(THEMES[name]))
-    app.setStyleSheet(stylesheet(name))
+    sheet = stylesheet(name)
+    if state.density == "compact":
+        compact = resources_dir() / "themes" / "compact.qss"
+        if compact.is_file():
+            sheet += "\n" + compact.read_text(encoding="utf-8")
+    app.setStyleSheet(sheet)
     state.name = name
     state.changed.emit(name)

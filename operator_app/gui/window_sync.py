@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDateTime, QLocale, QObject, QTimeZone
+from PySide6.QtCore import QDateTime, QLocale, QObject, QTimeZone, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QProgressBar, QSystemTrayIcon
+from PySide6.QtWidgets import QMenu, QProgressBar
 
+from operator_app.gui.i18n import translate
 from operator_app.gui.sign_in_dialog import SignInDialog
 from operator_app.gui.sync_controller import SyncController
+from operator_app.gui.user_messages import user_message
+from operator_app.gui.widgets.formatting import role_name
 from operator_app.gui.widgets.styling import set_style_property
+from operator_app.gui.widgets.survey_actions import RESOLVE_AND_ASK_KEYS
 from operator_app.sync import ConnectionState
 from operator_app.sync.events import (
     DataChanged,
@@ -33,12 +38,17 @@ if TYPE_CHECKING:
     from operator_app.api import LoginResult
     from operator_app.gui.main_window import MainWindow
 
-STATE_WORDS = {
-    ConnectionState.ONLINE: ("Online", "online"),
-    ConnectionState.OFFLINE: ("Offline", "offline"),
-    ConnectionState.SYNCING: ("Syncing…", "syncing"),
-    ConnectionState.AUTH_REQUIRED: ("Sign-in needed", "offline"),
-}
+
+def state_words() -> dict[ConnectionState, tuple[str, str]]:
+    """Status-bar text and style state for each connection state."""
+    return {
+        ConnectionState.ONLINE: (translate("WindowSync", "Online"), "online"),
+        ConnectionState.OFFLINE: (translate("WindowSync", "Offline"), "offline"),
+        ConnectionState.SYNCING: (translate("WindowSync", "Syncing…"), "syncing"),
+        ConnectionState.AUTH_REQUIRED: (translate("WindowSync", "Sign-in needed"), "offline"),
+    }
+
+
 SETTINGS_SERVER = "sync/serverUrl"
 SETTINGS_USER = "sync/user"
 SETTINGS_NAME = "sync/userName"
@@ -53,6 +63,9 @@ def format_moment(moment: datetime) -> str:
 
 
 class WindowSync(QObject):
+    user_shown = Signal(str, str)  # name, role
+    review_case_opened = Signal(object)  # the event's data (staff only get it)
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
@@ -63,39 +76,87 @@ class WindowSync(QObject):
         self._deferred: list[DataChanged] = []
         self.dialog: SignInDialog | None = None
         self.pending = PendingChanged(0)
-        self.tray: QSystemTrayIcon | None = None
         self.progress_bar = QProgressBar()
         self.progress_bar.setObjectName("syncProgress")
         self.progress_bar.setMaximumWidth(160)
         self.progress_bar.setMaximumHeight(14)
         self.progress_bar.setTextVisible(False)
-        self.progress_bar.setAccessibleName("Sync progress")
         self.progress_bar.hide()
         window.statusBar().insertPermanentWidget(0, self.progress_bar)
-        self.sign_in_action = QAction("&Sign in…", window)
+        self.sign_in_action = QAction(window)
         self.sign_in_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
-        self.sign_in_action.setToolTip("Sign in to a server (Ctrl+Shift+L)")
         self.sign_in_action.triggered.connect(lambda: self.show_sign_in())
         window.ui.menuFile.insertAction(window.ui.actionQuit, self.sign_in_action)
         window.addAction(self.sign_in_action)
         composer = window.composer
-        for text, keys, handler in (
-            ("Write a note or reply", "Ctrl+Shift+N", composer.focus_editor),
-            ("Resolve conversation", "Ctrl+Shift+R", composer.resolve),
-            ("Set conversation pending", "Ctrl+Shift+P", composer.set_pending),
-            ("Reopen conversation", "Ctrl+Shift+O", composer.reopen),
+        self.composer_actions: list[QAction] = []
+        for keys, handler in (
+            ("Ctrl+Shift+N", composer.focus_editor),
+            ("Ctrl+Shift+R", composer.resolve),
+            ("Ctrl+Shift+P", composer.set_pending),
+            ("Ctrl+Shift+O", composer.reopen),
+            (RESOLVE_AND_ASK_KEYS, composer.resolve_and_ask),
         ):
-            action = QAction(text, window)
+            action = QAction(window)
             action.setShortcut(QKeySequence(keys))
             action.triggered.connect(handler)
             window.ui.menuGo.addAction(action)
             window.addAction(action)
+            self.composer_actions.append(action)
+            if handler == composer.resolve_and_ask:
+                self.resolve_and_ask_action = action  # its keys are a setting
+        self.traffic_action: QAction | None = None
+        self.demo_menu: QMenu | None = None
+        self._connection: tuple[str, str] | None = None  # last (source text, tip) shown
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Texts in the interface language (at start and when the language changes)."""
+        self.progress_bar.setAccessibleName(translate("WindowSync", "Sync progress"))
+        self.sign_in_action.setText(translate("WindowSync", "&Sign in…"))
+        self.sign_in_action.setToolTip(
+            translate("WindowSync", "Sign in to a server (Ctrl+Shift+L)")
+        )
+        texts = (
+            translate("WindowSync", "Write a note or reply"),
+            translate("WindowSync", "Resolve conversation"),
+            translate("WindowSync", "Set conversation pending"),
+            translate("WindowSync", "Reopen conversation"),
+            translate("SurveyActions", "Resolve and ask"),
+        )
+        for action, text in zip(self.composer_actions, texts, strict=True):
+            action.setText(text)
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{text} ({keys})")
+        if self.traffic_action is not None and self.demo_menu is not None:
+            self.traffic_action.setText(translate("WindowSync", "Simulate &traffic"))
+            self.traffic_action.setToolTip(
+                translate("WindowSync", "Customers call and write every few seconds")
+            )
+            self.demo_menu.setTitle(translate("WindowSync", "&Demo"))
+        controller = self.controller
+        if controller is not None:
+            text, style = state_words()[controller.state]
+            raw = self._connection[1] if self._connection else ""
+            self._set_connection(text, style, user_message(raw) if raw else "")
+            self._on_pending(self.pending)
+        elif self._connection is not None:
+            self._set_connection(*self._connection_source())
+
+    def _connection_source(self) -> tuple[str, str, str]:
+        text, _raw = self._connection or ("", "")
+        tip = ""
+        if text == "not signed in":
+            return translate("WindowSync", "Not signed in — File › Sign in…"), "offline", tip
+        return translate("WindowSync", "Connecting…"), "syncing", tip
 
     # -- attaching a server ------------------------------------------------------------
 
     def attach(self, controller: SyncController, *, user_name: str = "", role: str = "") -> None:
         """Show this controller's state from now on and send the operator's changes to it."""
         self.controller = controller
+        if controller.settings_problem:
+            self._say(controller.settings_problem)
         bridge = controller.bridge
         bridge.state_changed.connect(self._on_state)
         bridge.pending_changed.connect(self._on_pending)
@@ -107,7 +168,11 @@ class WindowSync(QObject):
         bridge.changes_rejected.connect(lambda _n: self._show_issues())
         controller.changed_locally.connect(self._on_changed_locally)
         controller.action_failed.connect(self._say)
+        controller.text_not_saved.connect(self.window.composer.restore_text)
         controller.signed_in.connect(self._on_signed_in)
+        controller.demo_traffic_known.connect(self._show_demo_traffic)
+        if hasattr(self, "traffic_action"):
+            controller.read_demo_traffic()
         if user_name:
             self._show_user(user_name, role)
         self.window.enable_local_changes(True)
@@ -119,7 +184,7 @@ class WindowSync(QObject):
         user = settings.value(SETTINGS_USER)
         if isinstance(url, str) and url and isinstance(user, str) and user:
             controller = SyncController(
-                self.window.ctx.engine, url, user, parent=self, **self.controller_options
+                self.window.ctx.engine, url, user, parent=self, **self._options()
             )
             if controller.resume():
                 name = settings.value(SETTINGS_NAME)
@@ -132,22 +197,33 @@ class WindowSync(QObject):
                 controller.start()
                 return
             self._forget(controller)
-        self._set_connection("Not signed in — File › Sign in…", "offline")
+        self._connection = ("not signed in", "")
+        self._set_connection(*self._connection_source())
 
     def start_demo(self, server_url: str, user: str, password: str) -> None:
         """The demo: sign in to its own server at once (nothing kept in the keyring)."""
-        self._set_connection("Connecting…", "syncing")
+        self._connection = ("connecting", "")
+        self._set_connection(*self._connection_source())
         self._sign_in(server_url, user, password, False)
         # The demo server makes calls and messages on request (any demo user may ask).
-        self.traffic_action = QAction("Simulate &traffic", self.window)
+        self.traffic_action = QAction(self.window)
         self.traffic_action.setCheckable(True)
-        self.traffic_action.setToolTip("Customers call and write every few seconds")
-        self.traffic_action.toggled.connect(self._set_demo_traffic)
-        self.window.menuBar().addMenu("&Demo").addAction(self.traffic_action)
+        # ``triggered``, not ``toggled``: only the operator's click asks the server; the
+        # check mark itself always shows what the server answered.
+        self.traffic_action.triggered.connect(self._set_demo_traffic)
+        self.demo_menu = self.window.menuBar().addMenu("")
+        self.demo_menu.setObjectName("menuDemo")
+        self.demo_menu.addAction(self.traffic_action)
+        self.retranslate()
 
     def _set_demo_traffic(self, enabled: bool) -> None:
         if self.controller is not None:
             self.controller.set_demo_traffic(enabled)
+
+    def _show_demo_traffic(self, enabled: bool) -> None:
+        action = getattr(self, "traffic_action", None)
+        if isinstance(action, QAction):
+            action.setChecked(enabled)
 
     def show_sign_in(self, reason: str = "") -> SignInDialog:
         """Open the sign-in form (non-modal to the loop: ``open()``, answered by signals)."""
@@ -186,7 +262,7 @@ class WindowSync(QObject):
             user,
             remember=remember,
             parent=self,
-            **self.controller_options,
+            **self._options(),
         )
         controller.sign_in_failed.connect(self._on_sign_in_failed)
 
@@ -206,6 +282,12 @@ class WindowSync(QObject):
 
         self._spawn(first_sign_in())
 
+    def _options(self) -> dict[str, Any]:
+        """Proxy, CA bundle and timeout as saved now: each new connection uses them."""
+        from operator_app.gui.live_settings import connection_options  # imports us
+
+        return {"api_options": connection_options(), **self.controller_options}
+
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
@@ -213,6 +295,7 @@ class WindowSync(QObject):
         return task
 
     def _on_sign_in_failed(self, message: str) -> None:
+        message = user_message(message)
         if self.dialog is not None:
             self.dialog.show_error(message)
         else:
@@ -245,24 +328,36 @@ class WindowSync(QObject):
         label = self.window.connection_label
         label.setText(text)
         set_style_property(label, "state", state)
-        label.setToolTip(tip or "Connection to the server")
+        label.setToolTip(tip or translate("WindowSync", "Connection to the server"))
+        desktop = getattr(self.window, "desktop", None)
+        if desktop is not None:
+            desktop.tray.set_connection(text, state)
 
     def _on_state(self, event: StateChanged) -> None:
-        text, style = STATE_WORDS[event.state]
-        self._set_connection(text, style, event.message or "")
+        text, style = state_words()[event.state]
+        tip = user_message(event.message) if event.message else ""
+        self._connection = ("state", event.message or "")
+        self._set_connection(text, style, tip)
         if event.state != ConnectionState.SYNCING:
             self.progress_bar.hide()
         if event.state == ConnectionState.AUTH_REQUIRED and self.dialog is None:
             # Only the password is asked; the composer and forms keep what was typed.
-            self.show_sign_in(event.message or "Your session has ended; sign in again.")
+            self.show_sign_in(
+                tip or translate("ServerMessages", "Your session has ended; sign in again.")
+            )
 
     def _on_pending(self, event: PendingChanged) -> None:
         self.pending = event
-        parts = [f"Pending changes: {event.pending}"]
+        desktop = getattr(self.window, "desktop", None)
+        if desktop is not None:
+            desktop.tray.set_pending(event.pending)
+        parts = [translate("MainWindow", "Pending changes: {count}").format(count=event.pending)]
         if event.conflicts:
-            parts.append(f"conflicts: {event.conflicts}")
+            parts.append(
+                translate("WindowSync", "conflicts: {count}").format(count=event.conflicts)
+            )
         if event.rejected:
-            parts.append(f"refused: {event.rejected}")
+            parts.append(translate("WindowSync", "refused: {count}").format(count=event.rejected))
         self.window.pending_label.setText(" · ".join(parts))
 
     def _on_progress(self, event: SyncProgress) -> None:
@@ -270,20 +365,24 @@ class WindowSync(QObject):
         if event.more:
             bar.setRange(0, 0)  # a busy bar: the feed does not say how much is left
             bar.show()
-            bar.setToolTip(f"Downloaded {event.done:,} changes…")
+            # %Ln: the count with the locale's digit grouping.
+            done = event.done  # a plain name: lupdate skips dotted counts
+            bar.setToolTip(translate("WindowSync", "Downloaded %Ln change(s)…", None, done))
         else:
             bar.hide()
 
     def _on_completed(self, event: SyncCompleted) -> None:
         self.progress_bar.hide()
         self._apply_deferred()
-        self.window.sync_label.setText(f"Last sync: {format_moment(event.at)}")
+        text = translate("MainWindow", "Last sync: {time}").format(time=format_moment(event.at))
+        self.window.sync_label.setText(text)
 
     def _show_user(self, name: str, role: str) -> None:
-        self.window.user_label.setText(f"{name} · {role}" if role else name)
+        self.window.user_label.setText(f"{name} · {role_name(role)}" if role else name)
+        self.user_shown.emit(name, role)
 
     def _say(self, message: str) -> None:
-        self.window.statusBar().showMessage(message, 10000)
+        self.window.statusBar().showMessage(user_message(message), 10000)
 
     # -- data and pops -----------------------------------------------------------------
 
@@ -311,21 +410,30 @@ class WindowSync(QObject):
             self.window.on_data_changed(frozenset({kind}), frozenset({customer_id}))
 
     def _on_hint(self, hint: ServerHint) -> None:
+        if hint.kind == "review_case_opened":
+            self.review_case_opened.emit(hint.data)
+            return
         if hint.kind != "incoming_contact" or not isinstance(hint.data, dict):
             return
         phone = hint.data.get("phone")
         if not isinstance(phone, str):
             return
         self.window.pop_phone(phone)
-        self._notify("Incoming call", phone)
+        self.notify(translate("WindowSync", "Incoming call"), phone, kind="call")
 
-    def _notify(self, title: str, text: str) -> None:
-        if not QSystemTrayIcon.isSystemTrayAvailable():
-            return
-        if self.tray is None:
-            self.tray = QSystemTrayIcon(self.window.windowIcon(), self)
-            self.tray.show()
-        self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 5000)
+    def notify(
+        self,
+        title: str,
+        text: str,
+        *,
+        kind: str = "info",
+        on_click: Callable[[], None] | None = None,
+    ) -> None:
+        """A desktop notification (tray bubble, else the status bar); ``on_click`` runs
+        when the person clicks it."""
+        notifier = getattr(self.window, "notifier", None)
+        if notifier is not None:
+            notifier.notify(title, text, kind=kind, on_click=on_click)
 
     def _show_issues(self) -> None:
         if self.controller is None:
@@ -358,3 +466,28 @@ class WindowSync(QObject):
     def create_customer(self, fields: dict[str, Any]) -> None:
         if self.controller is not None:
             self.controller.create_customer(fields)
+
+    def request_survey(
+        self,
+        customer_id: uuid.UUID,
+        conversation_id: uuid.UUID,
+        kind: str | None,
+        *,
+        score: int | None = None,
+        resolve: bool = False,
+    ) -> None:
+        if self.controller is not None:
+            self.controller.request_survey(
+                customer_id, conversation_id, kind, score=score, resolve=resolve
+            )
+            self._say(
+                translate(
+                    "SurveyActions",
+                    "Score {score} recorded; it reaches the server with the next sync.",
+                ).format(score=score)
+                if score is not None
+                else translate(
+                    "SurveyActions",
+                    "Survey queued; it goes out with the next sync, offline or not.",
+                )
+            )

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from operator_app.cache.db import open_cache
 from operator_app.gui import theme
 from operator_app.gui.context import AppContext
+from operator_app.gui.language import apply_language, current_language
 from operator_app.gui.main_window import MainWindow, app_settings
 from tests.gui.dataset import Dataset, build_dataset
 
@@ -23,6 +24,17 @@ def light_theme(qapp: QApplication) -> Iterator[None]:
     theme.apply_theme(qapp, "light")
     yield
     theme.apply_theme(qapp, "light")
+
+
+@pytest.fixture(autouse=True)
+def english(qapp: QApplication) -> Iterator[None]:
+    """The app as an English user sees it (its plural texts need the translator too);
+    a test that switches to Russian leaves English behind for the next one."""
+    if current_language() != "en":
+        apply_language("en")
+    yield
+    if current_language() != "en":
+        apply_language("en")
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 from pytestqt.qtbot import QtBot
 
 from operator_app.cache.db import open_cache
-from operator_app.gui.app import EMPTY_HINT, THEME_SETTING, Shell, apply_language, saved_theme
+from operator_app.gui.app import THEME_SETTING, Shell, apply_language, empty_hint, saved_theme
 from operator_app.gui.context import AppContext
 from operator_app.gui.main_window import app_settings
 from operator_app.gui.single_instance import InstanceServer, Request, server_name
@@ -104,8 +104,8 @@ def test_empty_cache_shows_the_demo_hint(
     qtbot: QtBot, window: RecordingWindow, ctx: AppContext
 ) -> None:
     start_shell().attach(window, ctx)
-    assert window.statusBar().currentMessage() == EMPTY_HINT
-    assert "--demo" in EMPTY_HINT
+    assert window.statusBar().currentMessage() == empty_hint()
+    assert "--demo" in empty_hint()
 
 
 @pytest.mark.parametrize(

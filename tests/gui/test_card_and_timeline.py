@@ -69,8 +69,9 @@ def test_value_strip_formats_money_and_explains_missing_predictions(
     assert digits == "287450"
     assert "₽" in ui.clvValue.text()
     for value in (ui.predictedValue, ui.aliveValue):
-        assert value.text() == "—"
-        assert value.toolTip() == "Calculated by the server's analytics"
+        assert value.text() == "not estimated yet"
+        assert "has not done so for this customer yet" in value.toolTip()
+    assert ui.valueSegmentBadge.isHidden()  # no segment until the server estimated it
     assert ui.surveyValue.text() == "4 / 9"
     assert ui.complaintsValue.text() == "1"
     assert ui.complaintsValue.property("alert") is True

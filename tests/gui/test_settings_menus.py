@@ -36,7 +36,7 @@ def test_ctrl_comma_opens_settings(qtbot: QtBot, window: MainWindow, tmp_path: P
 def test_help_menu_and_about_shows_versions(window: MainWindow) -> None:
     help_menu = window.findChild(QMenu, "menuHelp")
     texts = [a.text() for a in help_menu.actions() if a.text()]
-    assert texts == ["Open log folder", "Save diagnostics…", "About Operator"]
+    assert texts == ["Show &logs", "Open log folder", "Save diagnostics…", "About Operator"]
     box = window.app_menus.show_about()
     shown = box.text() + box.informativeText()
     for version in (

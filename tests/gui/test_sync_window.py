@@ -157,3 +157,34 @@ def test_conversation_in_assist_panel_is_the_reply_target(
     rows = [view.item(r).data(ID_ROLE) for r in range(view.count())]
     view.setCurrentRow(rows.index(conversation_id))
     assert window.composer.target_id() == conversation_id
+
+
+def test_a_note_the_full_disk_refuses_goes_back_into_the_composer(
+    qtbot: Any, sync_window: MainWindow, live_server: ServerProcess
+) -> None:
+    from tests.e2e.test_disk_full_e2e import FULL, big_body, disk_full
+
+    window = sync_window
+    sign_in(qtbot, window, live_server.url)
+    customer_id, _conversation = _customer_with_open_conversation(window)
+    _open_card(qtbot, window, customer_id)
+    messages: list[str] = []
+    window.statusBar().messageChanged.connect(messages.append)
+
+    body = big_body(window.ctx.engine, f"Refund agreed {uuid.uuid4().hex[:8]}")
+    with disk_full(window.ctx.engine):
+        window.composer.editor.setPlainText(body)
+        window.composer.editor.setFocus()
+        qtbot.keyClick(
+            window.composer.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+        )
+        qtbot.waitUntil(lambda: FULL in messages)
+        qtbot.waitUntil(lambda: window.composer.editor.toPlainText() == body)
+
+    # room again: the same words are sent as they stand, once
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(
+        lambda: _server_count(live_server, "SELECT count(*) FROM notes WHERE body = ?", body) == 1,
+        timeout=20000,
+    )
+    assert window.composer.editor.toPlainText() == ""

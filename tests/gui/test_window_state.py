@@ -114,8 +114,10 @@ def test_the_card_split_is_remembered_only_when_the_user_chose_it(
     window.show()
     window.open_customer(dataset.anna)
     wait_for_card(qtbot, window, dataset.anna)
+    fitted_top = window.card_view.ui.cardSplitter.sizes()[0]
     window.close()
     assert not app_settings().contains("mainWindow/cardSplitter")  # fitted, not chosen
+    assert abs(fitted_top - 120) > 20  # so coming back at 120 is the choice, not the fit
 
     window = MainWindow(ctx)
     qtbot.addWidget(window)
@@ -136,5 +138,9 @@ def test_the_card_split_is_remembered_only_when_the_user_chose_it(
     window.show()
     window.open_customer(dataset.anna)
     wait_for_card(qtbot, window, dataset.anna)
-    assert window.card_view.ui.cardSplitter.sizes() == chosen
+    # The chosen split comes back; the card's total height may differ by a few pixels
+    # between windows (status texts, tabs), and the splitter shares that out pro rata.
+    top, rest = window.card_view.ui.cardSplitter.sizes()
+    assert abs(top - chosen[0]) <= 3
+    assert abs(top / (top + rest) - chosen[0] / sum(chosen)) < 0.01
     window.close()

@@ -16,8 +16,8 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFrame, QLabel,
-    QListWidget, QListWidgetItem, QSizePolicy, QSpacerItem,
-    QVBoxLayout, QWidget)
+    QListWidget, QListWidgetItem, QScrollArea, QSizePolicy,
+    QSpacerItem, QVBoxLayout, QWidget)
 
 class Ui_AssistPanel(object):
     def setupUi(self, AssistPanel):
@@ -34,20 +34,33 @@ class Ui_AssistPanel(object):
 
         self.assistLayout.addWidget(self.titleLabel)
 
-        self.customerLabel = QLabel(AssistPanel)
+        self.assistScroll = QScrollArea(AssistPanel)
+        self.assistScroll.setObjectName(u"assistScroll")
+        self.assistScroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.assistScroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.assistScroll.setWidgetResizable(True)
+        self.assistScroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.assistContent = QWidget()
+        self.assistContent.setObjectName(u"assistContent")
+        self.assistContent.setProperty(u"cssClass", u"transparent")
+        self.assistContentLayout = QVBoxLayout(self.assistContent)
+        self.assistContentLayout.setSpacing(8)
+        self.assistContentLayout.setObjectName(u"assistContentLayout")
+        self.assistContentLayout.setContentsMargins(0, 0, 8, 0)
+        self.customerLabel = QLabel(self.assistContent)
         self.customerLabel.setObjectName(u"customerLabel")
         self.customerLabel.setProperty(u"cssClass", u"muted")
         self.customerLabel.setWordWrap(True)
 
-        self.assistLayout.addWidget(self.customerLabel)
+        self.assistContentLayout.addWidget(self.customerLabel)
 
-        self.warningsHeader = QLabel(AssistPanel)
+        self.warningsHeader = QLabel(self.assistContent)
         self.warningsHeader.setObjectName(u"warningsHeader")
         self.warningsHeader.setProperty(u"cssClass", u"sectionTitle")
 
-        self.assistLayout.addWidget(self.warningsHeader)
+        self.assistContentLayout.addWidget(self.warningsHeader)
 
-        self.warningsList = QListWidget(AssistPanel)
+        self.warningsList = QListWidget(self.assistContent)
         self.warningsList.setObjectName(u"warningsList")
         self.warningsList.setFrameShape(QFrame.Shape.NoFrame)
         self.warningsList.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -56,22 +69,30 @@ class Ui_AssistPanel(object):
         self.warningsList.setUniformItemSizes(True)
         self.warningsList.setProperty(u"cssClass", u"sideList")
 
-        self.assistLayout.addWidget(self.warningsList)
+        self.assistContentLayout.addWidget(self.warningsList)
 
-        self.warningsEmpty = QLabel(AssistPanel)
+        self.warningsEmpty = QLabel(self.assistContent)
         self.warningsEmpty.setObjectName(u"warningsEmpty")
         self.warningsEmpty.setProperty(u"cssClass", u"muted")
         self.warningsEmpty.setWordWrap(True)
 
-        self.assistLayout.addWidget(self.warningsEmpty)
+        self.assistContentLayout.addWidget(self.warningsEmpty)
 
-        self.conversationsHeader = QLabel(AssistPanel)
+        self.offersHost = QWidget(self.assistContent)
+        self.offersHost.setObjectName(u"offersHost")
+        self.offersHostLayout = QVBoxLayout(self.offersHost)
+        self.offersHostLayout.setObjectName(u"offersHostLayout")
+        self.offersHostLayout.setContentsMargins(0, 4, 0, 4)
+
+        self.assistContentLayout.addWidget(self.offersHost)
+
+        self.conversationsHeader = QLabel(self.assistContent)
         self.conversationsHeader.setObjectName(u"conversationsHeader")
         self.conversationsHeader.setProperty(u"cssClass", u"sectionTitle")
 
-        self.assistLayout.addWidget(self.conversationsHeader)
+        self.assistContentLayout.addWidget(self.conversationsHeader)
 
-        self.conversationsList = QListWidget(AssistPanel)
+        self.conversationsList = QListWidget(self.assistContent)
         self.conversationsList.setObjectName(u"conversationsList")
         self.conversationsList.setFrameShape(QFrame.Shape.NoFrame)
         self.conversationsList.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -80,18 +101,22 @@ class Ui_AssistPanel(object):
         self.conversationsList.setUniformItemSizes(True)
         self.conversationsList.setProperty(u"cssClass", u"sideList")
 
-        self.assistLayout.addWidget(self.conversationsList)
+        self.assistContentLayout.addWidget(self.conversationsList)
 
-        self.conversationsEmpty = QLabel(AssistPanel)
+        self.conversationsEmpty = QLabel(self.assistContent)
         self.conversationsEmpty.setObjectName(u"conversationsEmpty")
         self.conversationsEmpty.setProperty(u"cssClass", u"muted")
         self.conversationsEmpty.setWordWrap(True)
 
-        self.assistLayout.addWidget(self.conversationsEmpty)
+        self.assistContentLayout.addWidget(self.conversationsEmpty)
 
         self.assistSpacer = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
 
-        self.assistLayout.addItem(self.assistSpacer)
+        self.assistContentLayout.addItem(self.assistSpacer)
+
+        self.assistScroll.setWidget(self.assistContent)
+
+        self.assistLayout.addWidget(self.assistScroll)
 
 
         self.retranslateUi(AssistPanel)
@@ -104,6 +129,9 @@ class Ui_AssistPanel(object):
         AssistPanel.setAccessibleName(QCoreApplication.translate("AssistPanel", u"Assist panel", None))
 #endif // QT_CONFIG(accessibility)
         self.titleLabel.setText(QCoreApplication.translate("AssistPanel", u"Assist", None))
+#if QT_CONFIG(accessibility)
+        self.assistScroll.setAccessibleName(QCoreApplication.translate("AssistPanel", u"Assist panel content", None))
+#endif // QT_CONFIG(accessibility)
         self.customerLabel.setText(QCoreApplication.translate("AssistPanel", u"Open a customer to see what needs attention.", None))
 #if QT_CONFIG(accessibility)
         self.customerLabel.setAccessibleName(QCoreApplication.translate("AssistPanel", u"Assist panel status", None))
@@ -119,6 +147,9 @@ class Ui_AssistPanel(object):
         self.warningsList.setToolTip(QCoreApplication.translate("AssistPanel", u"Subscriptions, warranties and support ending within 30 days", None))
 #endif // QT_CONFIG(tooltip)
         self.warningsEmpty.setText(QCoreApplication.translate("AssistPanel", u"Nothing ends in the next 30 days.", None))
+#if QT_CONFIG(accessibility)
+        self.offersHost.setAccessibleName(QCoreApplication.translate("AssistPanel", u"Offers", None))
+#endif // QT_CONFIG(accessibility)
         self.conversationsHeader.setText(QCoreApplication.translate("AssistPanel", u"Open conversations", None))
 #if QT_CONFIG(accessibility)
         self.conversationsList.setAccessibleName(QCoreApplication.translate("AssistPanel", u"Open conversations of this customer", None))

@@ -15,9 +15,9 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QFont, QFontDatabase, QGradient, QIcon,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFrame, QLabel,
-    QLineEdit, QListView, QSizePolicy, QVBoxLayout,
-    QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFrame, QHBoxLayout,
+    QLabel, QLineEdit, QListView, QSizePolicy,
+    QVBoxLayout, QWidget)
 
 class Ui_SearchPanel(object):
     def setupUi(self, SearchPanel):
@@ -56,11 +56,32 @@ class Ui_SearchPanel(object):
         self.worklistsLayout.setSpacing(4)
         self.worklistsLayout.setObjectName(u"worklistsLayout")
         self.worklistsLayout.setContentsMargins(0, 0, 0, 0)
-        self.mineHeader = QLabel(self.worklists)
+        self.mineHeaderRow = QWidget(self.worklists)
+        self.mineHeaderRow.setObjectName(u"mineHeaderRow")
+        self.mineHeaderLayout = QHBoxLayout(self.mineHeaderRow)
+        self.mineHeaderLayout.setSpacing(8)
+        self.mineHeaderLayout.setObjectName(u"mineHeaderLayout")
+        self.mineHeaderLayout.setContentsMargins(0, 4, 4, 0)
+        self.mineHeader = QLabel(self.mineHeaderRow)
         self.mineHeader.setObjectName(u"mineHeader")
         self.mineHeader.setProperty(u"cssClass", u"sectionTitle")
 
-        self.worklistsLayout.addWidget(self.mineHeader)
+        self.mineHeaderLayout.addWidget(self.mineHeader)
+
+        self.mineCount = QLabel(self.mineHeaderRow)
+        self.mineCount.setObjectName(u"mineCount")
+        sizePolicy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        sizePolicy.setHorizontalStretch(1)
+        sizePolicy.setVerticalStretch(0)
+        sizePolicy.setHeightForWidth(self.mineCount.sizePolicy().hasHeightForWidth())
+        self.mineCount.setSizePolicy(sizePolicy)
+        self.mineCount.setAlignment(Qt.AlignmentFlag.AlignRight|Qt.AlignmentFlag.AlignVCenter)
+        self.mineCount.setProperty(u"cssClass", u"sectionCount")
+
+        self.mineHeaderLayout.addWidget(self.mineCount)
+
+
+        self.worklistsLayout.addWidget(self.mineHeaderRow)
 
         self.mineView = QListView(self.worklists)
         self.mineView.setObjectName(u"mineView")
@@ -72,11 +93,29 @@ class Ui_SearchPanel(object):
 
         self.worklistsLayout.addWidget(self.mineView)
 
-        self.followUpsHeader = QLabel(self.worklists)
+        self.followUpsHeaderRow = QWidget(self.worklists)
+        self.followUpsHeaderRow.setObjectName(u"followUpsHeaderRow")
+        self.followUpsHeaderLayout = QHBoxLayout(self.followUpsHeaderRow)
+        self.followUpsHeaderLayout.setSpacing(8)
+        self.followUpsHeaderLayout.setObjectName(u"followUpsHeaderLayout")
+        self.followUpsHeaderLayout.setContentsMargins(0, 4, 4, 0)
+        self.followUpsHeader = QLabel(self.followUpsHeaderRow)
         self.followUpsHeader.setObjectName(u"followUpsHeader")
         self.followUpsHeader.setProperty(u"cssClass", u"sectionTitle")
 
-        self.worklistsLayout.addWidget(self.followUpsHeader)
+        self.followUpsHeaderLayout.addWidget(self.followUpsHeader)
+
+        self.followUpsCount = QLabel(self.followUpsHeaderRow)
+        self.followUpsCount.setObjectName(u"followUpsCount")
+        sizePolicy.setHeightForWidth(self.followUpsCount.sizePolicy().hasHeightForWidth())
+        self.followUpsCount.setSizePolicy(sizePolicy)
+        self.followUpsCount.setAlignment(Qt.AlignmentFlag.AlignRight|Qt.AlignmentFlag.AlignVCenter)
+        self.followUpsCount.setProperty(u"cssClass", u"sectionCount")
+
+        self.followUpsHeaderLayout.addWidget(self.followUpsCount)
+
+
+        self.worklistsLayout.addWidget(self.followUpsHeaderRow)
 
         self.followUpsView = QListView(self.worklists)
         self.followUpsView.setObjectName(u"followUpsView")
@@ -88,11 +127,29 @@ class Ui_SearchPanel(object):
 
         self.worklistsLayout.addWidget(self.followUpsView)
 
-        self.waitingHeader = QLabel(self.worklists)
+        self.waitingHeaderRow = QWidget(self.worklists)
+        self.waitingHeaderRow.setObjectName(u"waitingHeaderRow")
+        self.waitingHeaderLayout = QHBoxLayout(self.waitingHeaderRow)
+        self.waitingHeaderLayout.setSpacing(8)
+        self.waitingHeaderLayout.setObjectName(u"waitingHeaderLayout")
+        self.waitingHeaderLayout.setContentsMargins(0, 4, 4, 0)
+        self.waitingHeader = QLabel(self.waitingHeaderRow)
         self.waitingHeader.setObjectName(u"waitingHeader")
         self.waitingHeader.setProperty(u"cssClass", u"sectionTitle")
 
-        self.worklistsLayout.addWidget(self.waitingHeader)
+        self.waitingHeaderLayout.addWidget(self.waitingHeader)
+
+        self.waitingCount = QLabel(self.waitingHeaderRow)
+        self.waitingCount.setObjectName(u"waitingCount")
+        sizePolicy.setHeightForWidth(self.waitingCount.sizePolicy().hasHeightForWidth())
+        self.waitingCount.setSizePolicy(sizePolicy)
+        self.waitingCount.setAlignment(Qt.AlignmentFlag.AlignRight|Qt.AlignmentFlag.AlignVCenter)
+        self.waitingCount.setProperty(u"cssClass", u"sectionCount")
+
+        self.waitingHeaderLayout.addWidget(self.waitingCount)
+
+
+        self.worklistsLayout.addWidget(self.waitingHeaderRow)
 
         self.waitingView = QListView(self.worklists)
         self.waitingView.setObjectName(u"waitingView")
@@ -142,17 +199,17 @@ class Ui_SearchPanel(object):
         self.mineView.setAccessibleName(QCoreApplication.translate("SearchPanel", u"My open contacts", None))
 #endif // QT_CONFIG(accessibility)
 #if QT_CONFIG(tooltip)
-        self.mineView.setToolTip(QCoreApplication.translate("SearchPanel", u"Conversations assigned to you that are not resolved (Ctrl+Shift+1)", None))
+        self.mineView.setToolTip(QCoreApplication.translate("SearchPanel", u"Up/Down to move, Enter to open the customer at this conversation, Esc to go back to the search box", None))
 #endif // QT_CONFIG(tooltip)
-        self.followUpsHeader.setText(QCoreApplication.translate("SearchPanel", u"Follow-ups due today", None))
+        self.followUpsHeader.setText(QCoreApplication.translate("SearchPanel", u"Follow-ups due", None))
 #if QT_CONFIG(tooltip)
-        self.followUpsHeader.setToolTip(QCoreApplication.translate("SearchPanel", u"Promised call-backs and replies due by the end of today (Ctrl+Shift+2)", None))
+        self.followUpsHeader.setToolTip(QCoreApplication.translate("SearchPanel", u"Promised call-backs and replies due by the end of today; overdue ones are marked red (Ctrl+Shift+2)", None))
 #endif // QT_CONFIG(tooltip)
 #if QT_CONFIG(accessibility)
-        self.followUpsView.setAccessibleName(QCoreApplication.translate("SearchPanel", u"Follow-ups due today", None))
+        self.followUpsView.setAccessibleName(QCoreApplication.translate("SearchPanel", u"Follow-ups due", None))
 #endif // QT_CONFIG(accessibility)
 #if QT_CONFIG(tooltip)
-        self.followUpsView.setToolTip(QCoreApplication.translate("SearchPanel", u"Promised call-backs and replies due by the end of today (Ctrl+Shift+2)", None))
+        self.followUpsView.setToolTip(QCoreApplication.translate("SearchPanel", u"Up/Down to move, Enter to open the customer at this conversation, Ctrl+Shift+S or the context menu to snooze the follow-up", None))
 #endif // QT_CONFIG(tooltip)
         self.waitingHeader.setText(QCoreApplication.translate("SearchPanel", u"Waiting for our reply", None))
 #if QT_CONFIG(tooltip)
@@ -162,7 +219,7 @@ class Ui_SearchPanel(object):
         self.waitingView.setAccessibleName(QCoreApplication.translate("SearchPanel", u"Waiting for our reply", None))
 #endif // QT_CONFIG(accessibility)
 #if QT_CONFIG(tooltip)
-        self.waitingView.setToolTip(QCoreApplication.translate("SearchPanel", u"Customers who wrote last and have waited longer than the channel's reply target (Ctrl+Shift+3)", None))
+        self.waitingView.setToolTip(QCoreApplication.translate("SearchPanel", u"Up/Down to move, Enter to open the customer at this conversation, Ctrl+Shift+S or the context menu to snooze", None))
 #endif // QT_CONFIG(tooltip)
     # retranslateUi
 

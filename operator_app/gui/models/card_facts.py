@@ -11,15 +11,22 @@ from datetime import date
 
 from operator_app.domain.entities import Coverage, Customer, CustomerCard
 from operator_app.domain.enums import CoverageKind, InterestStage
+from operator_app.gui.i18n import translate
 
 EXPIRY_WARNING_DAYS = 30
 BIRTHDAY_SOON_DAYS = 14
 
-COVERAGE_NOUNS = {
-    CoverageKind.SUBSCRIPTION: "Subscription",
-    CoverageKind.WARRANTY: "Warranty",
-    CoverageKind.SUPPORT: "Support",
-}
+
+def coverage_ends(kind: CoverageKind, days: int) -> str:
+    """``Warranty ends in 5 days``; one sentence per noun so Russian can agree the verb."""
+    when = days_phrase(days)
+    if kind == CoverageKind.SUBSCRIPTION:
+        return translate("CardFacts", "Subscription ends {when}").format(when=when)
+    if kind == CoverageKind.WARRANTY:
+        return translate("CardFacts", "Warranty ends {when}").format(when=when)
+    if kind == CoverageKind.SUPPORT:
+        return translate("CardFacts", "Support ends {when}").format(when=when)
+    return translate("CardFacts", "Coverage ends {when}").format(when=when)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +47,10 @@ def active_coverages(card: CustomerCard, today: date) -> list[Coverage]:
 
 def days_phrase(days: int) -> str:
     if days == 0:
-        return "today"
+        return translate("CardFacts", "today")
     if days == 1:
-        return "tomorrow"
-    return f"in {days} days"
+        return translate("CardFacts", "tomorrow")
+    return translate("CardFacts", "in %n day(s)", None, days)
 
 
 def proactive_warnings(card: CustomerCard, today: date) -> list[ExpiryWarning]:
@@ -53,11 +60,11 @@ def proactive_warnings(card: CustomerCard, today: date) -> list[ExpiryWarning]:
         days = coverage.days_left(today)
         if not is_expiring_soon(coverage, today):
             continue
-        noun = COVERAGE_NOUNS.get(coverage.kind, "Coverage")
-        renew = " · renews automatically" if coverage.auto_renew else ""
+        renews = translate("CardFacts", "renews automatically")
+        renew = f" · {renews}" if coverage.auto_renew else ""
         warnings.append(
             ExpiryWarning(
-                text=f"{noun} ends {days_phrase(days)}",
+                text=coverage_ends(coverage.kind, days),
                 detail=f"{coverage.product_name} · {coverage.contract_number}{renew}",
                 days_left=days,
             )
@@ -107,21 +114,26 @@ def milestones(customer: Customer, today: date) -> list[Milestone]:
         days = (upcoming - today).days
         age = whole_years(customer.birthday, upcoming)
         if days == 0:
-            found.append(Milestone(f"Birthday today — {age} years", soon=True))
+            text = translate("CardFacts", "Birthday today — turns %n", None, age)
+            found.append(Milestone(text, soon=True))
         elif days <= BIRTHDAY_SOON_DAYS:
-            found.append(Milestone(f"Birthday {days_phrase(days)} ({age})", soon=True))
+            text = translate("CardFacts", "Birthday {when} ({age})")
+            found.append(Milestone(text.format(when=days_phrase(days), age=age), soon=True))
         else:
-            found.append(Milestone(f"Birthday on {upcoming:%d %b}", soon=False))
+            text = translate("CardFacts", "Birthday on {date}")
+            found.append(Milestone(text.format(date=_day_month(upcoming)), soon=False))
     if customer.customer_since is not None:
         years = whole_years(customer.customer_since, today)
         if years >= 1:
-            unit = "year" if years == 1 else "years"
-            found.append(
-                Milestone(
-                    f"Customer for {years} {unit} (since {customer.customer_since:%Y})",
-                    soon=False,
-                )
-            )
+            text = translate("CardFacts", "Customer for %n year(s) (since {year})", None, years)
+            found.append(Milestone(text.format(year=customer.customer_since.year), soon=False))
         else:
-            found.append(Milestone("New customer this year", soon=False))
+            found.append(Milestone(translate("CardFacts", "New customer this year"), soon=False))
     return found
+
+
+def _day_month(day: date) -> str:
+    # Imported here: formatting needs Qt's locale, this module's tests need none.
+    from operator_app.gui.widgets.formatting import day_month_short
+
+    return day_month_short(day)

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from operator_app.domain.entities import CustomerSummary
 from operator_app.domain.enums import Tier
 from operator_app.domain.phones import format_phone
+from operator_app.gui.i18n import translate
 from operator_app.gui.models.roles import (
     ACCENT_ROLE,
     AUX_ROLE,
@@ -19,7 +20,7 @@ from operator_app.gui.models.roles import (
     IS_OPEN_ROLE,
     ITEM_ROLE,
 )
-from operator_app.gui.widgets.formatting import TIER_NAMES
+from operator_app.gui.widgets.formatting import tier_names
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -73,7 +74,7 @@ class SearchResultsModel(QAbstractListModel):
         if role == DETAIL_ROLE:
             return " · ".join(x for x in (row.phone and format_phone(row.phone), row.email) if x)
         if role == AUX_ROLE:
-            return TIER_NAMES.get(row.tier, "") if row.tier != Tier.STANDARD else ""
+            return tier_names().get(row.tier, "") if row.tier != Tier.STANDARD else ""
         if role == ACCENT_ROLE:
             return "open" if row.has_open_contact else None
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
@@ -83,6 +84,6 @@ class SearchResultsModel(QAbstractListModel):
             if row.email:
                 details.append(row.email)
             if row.has_open_contact:
-                details.append("has an open contact")
+                details.append(translate("SearchResults", "has an open contact"))
             return ", ".join(details)
         return None

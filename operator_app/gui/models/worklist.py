@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from operator_app.domain.entities import WorklistItem
+from operator_app.gui.i18n import translate
 from operator_app.gui.models.roles import (
     ACCENT_ROLE,
     AUX_ROLE,
@@ -26,8 +27,9 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 class WorklistModel(QAbstractListModel):
     """A bounded list (the query caps it), replaced whenever the worklists refresh."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: Any = None, kind: str = "mine") -> None:
         super().__init__(parent)
+        self.kind = kind  # "mine", "follow_ups" or "waiting": what "since" means
         self._rows: list[WorklistItem] = []
 
     def set_items(self, items: list[WorklistItem]) -> None:
@@ -64,5 +66,21 @@ class WorklistModel(QAbstractListModel):
         if role == ICON_ROLE:
             return channel_icon_name(row.channel)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"{row.customer_name}: {row.topic or 'no topic'} ({row.channel.value})"
+            return self._describe(row)
         return None
+
+    def _describe(self, row: WorklistItem) -> str:
+        topic = row.topic or translate("WorklistModel", "no topic")
+        what = translate("WorklistModel", "{name}: {topic} ({channel})").format(
+            name=row.customer_name, topic=topic, channel=channel_name(row.channel)
+        )
+        when = age(row.since)
+        if self.kind == "waiting":
+            state = translate("WorklistModel", "waiting for our reply for {age}")
+        elif self.kind == "follow_ups" and row.overdue:
+            state = translate("WorklistModel", "follow-up overdue by {age}")
+        elif self.kind == "follow_ups":
+            state = translate("WorklistModel", "follow-up due {age}")
+        else:
+            state = translate("WorklistModel", "opened {age} ago")
+        return f"{what} — {state.format(age=when)}"

@@ -10,19 +10,24 @@ from operator_app.domain.phones import format_phone, normalize_phone
 from operator_app.gui.forms.ui_empty_state import Ui_EmptyState
 from operator_app.gui.forms.ui_new_customer_form import Ui_NewCustomerForm
 from operator_app.gui.forms.ui_unknown_caller import Ui_UnknownCaller
+from operator_app.gui.i18n import translate
 from operator_app.gui.widgets.icons import icon
 
-SAVE_NEEDS_SERVER = "Available when connected to a server"
 
-SHORTCUTS = [
-    ("Ctrl+F, F3", "Find a customer"),
-    ("↓ ↑", "Walk the results"),
-    ("Enter", "Open the card"),
-    ("Esc, Alt+←", "Back to search"),
-    ("Ctrl+1 / 2 / 3", "Left, centre, right panel"),
-    ("Ctrl+L, F6", "Next panel"),
-    ("Ctrl+T", "Timeline"),
-]
+def save_needs_server() -> str:
+    return translate("NewCustomerForm", "Available when connected to a server")
+
+
+def shortcuts() -> list[tuple[str, str]]:
+    return [
+        ("Ctrl+F, F3", translate("EmptyState", "Find a customer")),
+        ("↓ ↑", translate("EmptyState", "Walk the results")),
+        ("Enter", translate("EmptyState", "Open the card")),
+        ("Esc, Alt+←", translate("EmptyState", "Back to search")),
+        ("Ctrl+1 / 2 / 3", translate("EmptyState", "Left, centre, right panel")),
+        ("Ctrl+L, F6", translate("EmptyState", "Next panel")),
+        ("Ctrl+T", translate("EmptyState", "Timeline")),
+    ]
 
 
 class EmptyStateView(QWidget):
@@ -32,12 +37,17 @@ class EmptyStateView(QWidget):
         self.ui.setupUi(self)
         self.setObjectName("emptyState")
         self.ui.iconLabel.setPixmap(icon("find-customer").pixmap(64, 64))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """After ``retranslateUi``: the texts set here, in the language now installed."""
         rows = "".join(
             f'<tr><td align="right" style="padding:3px 14px 3px 0;"><b>{keys}</b></td>'
             f'<td style="padding:3px 0;">{what}</td></tr>'
-            for keys, what in SHORTCUTS
+            for keys, what in shortcuts()
         )
         self.ui.shortcutsLabel.setText(f'<table cellspacing="0">{rows}</table>')
+        self.ui.shortcutsLabel.setAccessibleName(translate("EmptyState", "Keyboard shortcuts"))
         self._title = self.ui.titleLabel.text()
         self._hint = self.ui.hintLabel.text()
 
@@ -47,10 +57,14 @@ class EmptyStateView(QWidget):
 
     def show_choice(self, number: str, count: int) -> None:
         """Several customers share the caller's number: ask which one is calling."""
-        self.ui.titleLabel.setText("Who is calling?")
-        self.ui.hintLabel.setText(
-            f"{count} customers share {number}. Pick one on the left: ↑ ↓ and Enter."
+        self.ui.titleLabel.setText(translate("EmptyState", "Who is calling?"))
+        hint = translate(
+            "EmptyState",
+            "%n customer(s) share {number}. Pick one on the left: ↑ ↓ and Enter.",
+            None,
+            count,
         )
+        self.ui.hintLabel.setText(hint.format(number=number))
 
 
 class UnknownCallerView(QWidget):
@@ -68,14 +82,21 @@ class UnknownCallerView(QWidget):
         self.ui.createButton.clicked.connect(lambda: self.create_requested.emit(self.number))
         self.ui.searchButton.clicked.connect(self.search_requested.emit)
 
+    def retranslate(self) -> None:
+        if self.number:
+            self.show_number(self.number)
+
     def show_number(self, raw: str) -> None:
         phone = normalize_phone(raw)
         self.number = phone.e164 if phone else raw.strip()
         shown = format_phone(phone.e164) if phone else raw.strip()
         if phone and phone.extension:
-            shown += f" ext. {phone.extension}"
+            shown += " " + translate("UnknownCaller", "ext. {number}").format(
+                number=phone.extension
+            )
         self.ui.numberLabel.setText(shown)
-        self.ui.numberLabel.setAccessibleDescription(f"Unknown caller {shown}")
+        described = translate("UnknownCaller", "Unknown caller {number}").format(number=shown)
+        self.ui.numberLabel.setAccessibleDescription(described)
 
 
 class NewCustomerFormView(QWidget):
@@ -89,11 +110,15 @@ class NewCustomerFormView(QWidget):
         # Creating customers goes through the server (sync issue); until then the
         # form collects what the caller says and says plainly why it cannot save.
         self.ui.saveButton.setEnabled(False)
-        self.ui.saveButton.setToolTip(SAVE_NEEDS_SERVER)
+        self.ui.saveButton.setToolTip(save_needs_server())
         self.ui.cancelButton.clicked.connect(self.cancelled.emit)
         self.installEventFilter(self)
         for edit in self._edits():
             edit.installEventFilter(self)
+
+    def retranslate(self) -> None:
+        if not self.ui.saveButton.isEnabled():
+            self.ui.saveButton.setToolTip(save_needs_server())
 
     def _edits(self) -> list[QLineEdit]:
         ui = self.ui
@@ -107,11 +132,13 @@ class NewCustomerFormView(QWidget):
         phone = normalize_phone(ui.phoneEdit.text())
         if not (last or first):
             ui.lastNameEdit.setFocus(Qt.FocusReason.OtherFocusReason)
-            ui.saveButton.setToolTip("Enter the caller's last or first name.")
+            ui.saveButton.setToolTip(
+                translate("NewCustomerForm", "Enter the caller's last or first name.")
+            )
             return None
         if phone is None:
             ui.phoneEdit.setFocus(Qt.FocusReason.OtherFocusReason)
-            ui.saveButton.setToolTip("Enter a valid phone number.")
+            ui.saveButton.setToolTip(translate("NewCustomerForm", "Enter a valid phone number."))
             return None
         email = ui.emailEdit.text().strip()
         return {

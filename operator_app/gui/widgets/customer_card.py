@@ -14,6 +14,7 @@ from operator_app.domain.enums import Channel, InterestStage, OrderStatus
 from operator_app.domain.phones import format_phone
 from operator_app.gui import theme
 from operator_app.gui.forms.ui_customer_card import Ui_CustomerCard
+from operator_app.gui.i18n import translate
 from operator_app.gui.models import card_facts
 from operator_app.gui.models.timeline import TimelineModel
 from operator_app.gui.widgets import formatting as fmt
@@ -21,9 +22,10 @@ from operator_app.gui.widgets.avatar import initials_pixmap
 from operator_app.gui.widgets.flow_layout import FlowLayout
 from operator_app.gui.widgets.styling import set_style_property
 from operator_app.gui.widgets.timeline_delegate import fit_timeline_rows, setup_timeline_view
+from operator_app.gui.widgets.value_strip import ValueStrip
 
-ANALYTICS_PENDING = "Calculated by the server's analytics"
 MAX_TAGS = 5
+KEPT_CHIPS = 2  # the value segment and the business segment badges
 RECENT_ORDERS = 8
 WIDE_CARD = 980  # centre width (px) from which the three sections sit side by side
 NARROW_CARD = 600  # below this, one section under the other
@@ -53,7 +55,9 @@ class CustomerCardView(QWidget):
         self._size_columns(self.ui.coverageTree, stretch=0)
         self._size_columns(self.ui.interestsTree, stretch=0)
         self._size_columns(self.ui.coverageTree, stretch=0)
+        self.value_strip = ValueStrip(self.ui)
         self.tags_layout = FlowLayout(self.ui.tagsHost, spacing=6)
+        self.tags_layout.addWidget(self.ui.valueSegmentBadge)
         self.tags_layout.addWidget(self.ui.segmentBadge)
         for layout in (self.ui.purchasesLayout, self.ui.coverageLayout, self.ui.interestsLayout):
             layout.addStretch(1)
@@ -87,8 +91,8 @@ class CustomerCardView(QWidget):
         self.card = card
         self._today = today or date.today()
         c = card.customer
+        self._fill_value_strip(card)  # first: the header's chips include its segment badge
         self._fill_header(c)
-        self._fill_value_strip(card)
         self._fill_purchases(card)
         self._fill_coverage(card)
         self._fill_interests(card)
@@ -168,43 +172,59 @@ class CustomerCardView(QWidget):
         dpr = self.devicePixelRatioF()
         self.ui.avatarLabel.setPixmap(initials_pixmap(c.initials, str(c.id), 64, dpr))
         self.ui.nameLabel.setText(c.display_name)
-        self.ui.tierBadge.setText(fmt.TIER_NAMES.get(c.tier, str(c.tier)))
+        self.ui.tierBadge.setText(fmt.tier_names().get(c.tier, str(c.tier)))
         set_style_property(self.ui.tierBadge, "tier", c.tier.value)
-        segment = fmt.segment_name(c.value.segment or c.segment)
+        segment = fmt.segment_name(c.segment)  # the value segment is in the value strip
         self.ui.segmentBadge.setText(segment)
         self.ui.segmentBadge.setVisible(bool(segment))
         contacts = [format_phone(p) for p in c.phones] + list(c.emails)
-        self.ui.contactLabel.setText("  ·  ".join(contacts) or "No phone or e-mail on file")
+        self.ui.contactLabel.setText(
+            "  ·  ".join(contacts) or translate("CustomerCard", "No phone or e-mail on file")
+        )
+        came_via = translate("CustomerCard", "Came via {channel}")
         details = [
-            f"Came via {fmt.channel_name(c.channel_of_origin)}",
+            came_via.format(channel=fmt.channel_name(c.channel_of_origin)),
             fmt.language_name(c.language),
         ]
         local = fmt.customer_local_time(c.timezone)
         if local:
-            details.append(f"Local time {local}")
+            details.append(translate("CustomerCard", "Local time {time}").format(time=local))
         self.ui.detailsLabel.setText("  ·  ".join(details))
-        self.ui.detailsLabel.setToolTip(f"Time zone: {c.timezone}")
+        zone_tip = translate("CustomerCard", "Time zone: {zone}")
+        self.ui.detailsLabel.setToolTip(zone_tip.format(zone=c.timezone))
         consent = ", ".join(fmt.channel_name(ch) for ch in Channel if c.consent.allows(ch))
-        marketing = "marketing allowed" if c.consent.marketing else "no marketing"
-        self.ui.consentLabel.setText(f"Contact consent: {consent or 'none'}  ·  {marketing}")
+        marketing = (
+            translate("CustomerCard", "marketing allowed")
+            if c.consent.marketing
+            else translate("CustomerCard", "no marketing")
+        )
+        consent_text = translate("CustomerCard", "Contact consent: {channels}  ·  {marketing}")
+        self.ui.consentLabel.setText(
+            consent_text.format(
+                channels=consent or translate("CustomerCard", "none"), marketing=marketing
+            )
+        )
         self._fill_tags(list(c.tags), card_facts.milestones(c, self._today))
 
     def _fill_tags(self, tags: list[str], milestones: list[card_facts.Milestone]) -> None:
         layout = self.tags_layout
-        while layout.count() > 1:  # item 0 is the segment badge, kept and reused
-            item = layout.takeAt(1)
+        while layout.count() > KEPT_CHIPS:  # the segment badges are kept and reused
+            item = layout.takeAt(KEPT_CHIPS)
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         for milestone in milestones:
             kind = "milestoneSoon" if milestone.soon else "milestone"
-            layout.addWidget(self._chip(milestone.text, milestone.text, kind, "Milestone"))
+            what = translate("CustomerCard", "Milestone")
+            layout.addWidget(self._chip(milestone.text, milestone.text, kind, what))
         for tag in tags[:MAX_TAGS]:
-            layout.addWidget(self._chip(tag, tag, "chip", "Tag"))
+            layout.addWidget(self._chip(tag, tag, "chip", translate("CustomerCard", "Tag")))
         if len(tags) > MAX_TAGS:
             rest = tags[MAX_TAGS:]
-            layout.addWidget(self._chip(f"+{len(rest)}", ", ".join(rest), "chip", "More tags"))
-        self.ui.tagsHost.setVisible(bool(tags or milestones or self.ui.segmentBadge.text()))
+            what = translate("CustomerCard", "More tags")
+            layout.addWidget(self._chip(f"+{len(rest)}", ", ".join(rest), "chip", what))
+        badges = self.ui.segmentBadge.text() or self.ui.valueSegmentBadge.text()
+        self.ui.tagsHost.setVisible(bool(tags or milestones or badges))
 
     def _chip(self, text: str, tip: str, css_class: str, what: str) -> QLabel:
         chip = QLabel(text, self.ui.tagsHost)
@@ -226,38 +246,7 @@ class CustomerCardView(QWidget):
     # -- value strip -----------------------------------------------------------------
 
     def _fill_value_strip(self, card: CustomerCard) -> None:
-        v = card.customer.value
-        ui = self.ui
-        ui.clvValue.setText(fmt.money(v.historical_clv, v.currency))
-        self._maybe_pending(
-            ui.predictedValue,
-            ui.predictedTile,
-            fmt.money(v.predicted_clv, v.currency) if v.predicted_clv is not None else None,
-            "Expected spend over the next 12 months",
-        )
-        self._maybe_pending(
-            ui.aliveValue,
-            ui.aliveTile,
-            fmt.percent(v.p_alive) if v.p_alive is not None else None,
-            "Probability the customer is still active (churn risk)",
-        )
-        csat = str(v.last_csat) if v.last_csat is not None else fmt.EMPTY
-        nps = str(v.last_nps) if v.last_nps is not None else fmt.EMPTY
-        ui.surveyValue.setText(f"{csat} / {nps}")
-        ui.surveyValue.setToolTip("CSAT on 1–5 / NPS on 0–10")
-        ui.complaintsValue.setText(str(v.open_complaints))
-        set_style_property(ui.complaintsValue, "alert", v.open_complaints > 0)
-
-    @staticmethod
-    def _maybe_pending(label: QLabel, tile: QWidget, text: str | None, meaning: str) -> None:
-        if text is None:
-            label.setText(fmt.EMPTY)
-            tile.setToolTip(f"{meaning}. {ANALYTICS_PENDING}.")
-            label.setToolTip(ANALYTICS_PENDING)
-        else:
-            label.setText(text)
-            tile.setToolTip(meaning)
-            label.setToolTip(meaning)
+        self.value_strip.show(card, self._today)
 
     # -- sections --------------------------------------------------------------------
 
@@ -266,7 +255,7 @@ class CustomerCardView(QWidget):
         tree.clear()
         t = theme.tokens()
         for order in card.orders[:RECENT_ORDERS]:
-            status = fmt.ORDER_STATUS_NAMES.get(order.status, str(order.status))
+            status = fmt.order_status_names().get(order.status, str(order.status))
             row = QTreeWidgetItem(
                 [
                     order.number,
@@ -276,6 +265,7 @@ class CustomerCardView(QWidget):
                 ]
             )
             row.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            row.setToolTip(3, status)
             lines = ", ".join(line.product_name for line in order.lines)
             row.setToolTip(0, lines or order.number)
             if order.status in (OrderStatus.REFUNDED, OrderStatus.CANCELLED):
@@ -283,11 +273,12 @@ class CustomerCardView(QWidget):
             tree.addTopLevelItem(row)
         total = card.order_count or len(card.orders)
         shown = min(len(card.orders), RECENT_ORDERS)
-        title = "Recent purchases"
+        title = translate("CustomerCard", "Recent purchases")
         if total > shown:
-            title += f" · {shown} of {total}"
+            of_total = translate("CustomerCard", "{shown} of {total}")
+            title += " · " + of_total.format(shown=shown, total=total)
         self.ui.purchasesTitle.setText(title)
-        self._fit_tree(tree, "No orders yet")
+        self._fit_tree(tree, translate("CustomerCard", "No orders yet"))
 
     def _fill_coverage(self, card: CustomerCard) -> None:
         tree = self.ui.coverageTree
@@ -298,12 +289,16 @@ class CustomerCardView(QWidget):
             row = QTreeWidgetItem(
                 [
                     coverage.product_name,
-                    fmt.COVERAGE_NAMES.get(coverage.kind, str(coverage.kind)),
+                    fmt.coverage_names().get(coverage.kind, str(coverage.kind)),
                     fmt.short_date(coverage.ends),
                 ]
             )
-            renew = " · renews automatically" if coverage.auto_renew else ""
-            tip = f"{coverage.contract_number} · ends {card_facts.days_phrase(days)}{renew}"
+            renews = translate("CardFacts", "renews automatically")
+            renew = f" · {renews}" if coverage.auto_renew else ""
+            ends = translate("CustomerCard", "ends {when}").format(
+                when=card_facts.days_phrase(days)
+            )
+            tip = f"{coverage.contract_number} · {ends}{renew}"
             for column in range(3):
                 row.setToolTip(column, tip)
             if card_facts.is_expiring_soon(coverage, self._today):
@@ -316,7 +311,7 @@ class CustomerCardView(QWidget):
                 row.setText(2, card_facts.days_phrase(days))
             row.setData(0, Qt.ItemDataRole.UserRole, str(coverage.id))
             tree.addTopLevelItem(row)
-        self._fit_tree(tree, "Nothing active")
+        self._fit_tree(tree, translate("CustomerCard", "Nothing active"))
 
     def _fill_interests(self, card: CustomerCard) -> None:
         tree = self.ui.interestsTree
@@ -328,7 +323,7 @@ class CustomerCardView(QWidget):
             reverse=True,
         )
         for interest in interests:
-            stage = fmt.INTEREST_NAMES.get(interest.stage, str(interest.stage))
+            stage = fmt.interest_names().get(interest.stage, str(interest.stage))
             row = QTreeWidgetItem(
                 [interest.product_name, f"{stage} · {fmt.age(interest.last_activity_at)}"]
             )
@@ -336,7 +331,7 @@ class CustomerCardView(QWidget):
             if interest.stage in (InterestStage.CART, InterestStage.ABANDONED):
                 row.setForeground(1, QBrush(QColor(theme.tokens().accent)))
             tree.addTopLevelItem(row)
-        self._fit_tree(tree, "Nothing left unfinished")
+        self._fit_tree(tree, translate("CustomerCard", "Nothing left unfinished"))
 
     def _fit_tree(self, tree: QTreeWidget, empty_text: str) -> None:
         rows = tree.topLevelItemCount()
@@ -358,13 +353,13 @@ class CustomerCardView(QWidget):
         if self.timeline.customer_id is None:
             text = ""
         elif rows == 0 and self.timeline.is_loading:
-            text = "Loading…"
+            text = translate("CustomerCard", "Loading…")
         elif rows == 0:
-            text = "No contacts yet"
+            text = translate("CustomerCard", "No contacts yet")
         elif self.timeline.is_complete:
-            text = f"{rows} items · newest first"
+            text = translate("CustomerCard", "%n item(s) · newest first", None, rows)
         else:
-            text = f"{rows}+ items · newest first"
+            text = translate("CustomerCard", "%n+ item(s) · newest first", None, rows)
         self.ui.timelineCount.setText(text)
 
     def _on_timeline_failed(self, message: str) -> None:

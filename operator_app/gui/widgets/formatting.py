@@ -8,52 +8,95 @@ from decimal import Decimal
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTimeZone
 
 from operator_app.domain.enums import Channel, CoverageKind, InterestStage, OrderStatus, Tier
+from operator_app.gui.i18n import translate
 
 EMPTY = "—"
 
 CURRENCY_SYMBOLS = {"RUB": "₽", "USD": "$", "EUR": "€", "GBP": "£", "KZT": "₸", "BYN": "Br"}
 
-CHANNEL_NAMES = {
-    Channel.PHONE: "Phone",
-    Channel.EMAIL: "E-mail",
-    Channel.WEBCHAT: "Web chat",
-    Channel.WHATSAPP: "WhatsApp",
-    Channel.TELEGRAM: "Telegram",
-    Channel.VK: "VK",
-    Channel.INSTAGRAM: "Instagram",
-    Channel.SMS: "SMS",
-    Channel.OTHER: "In person / other",
-}
 
-TIER_NAMES = {
-    Tier.STANDARD: "Standard",
-    Tier.SILVER: "Silver",
-    Tier.GOLD: "Gold",
-    Tier.PLATINUM: "Platinum",
-}
+# Name tables are functions, not constants: each call reads the current language.
+def channel_names() -> dict[Channel, str]:
+    return {
+        Channel.PHONE: translate("Channel", "Phone"),
+        Channel.EMAIL: translate("Channel", "E-mail"),
+        Channel.WEBCHAT: translate("Channel", "Web chat"),
+        Channel.WHATSAPP: translate("Channel", "WhatsApp"),
+        Channel.TELEGRAM: translate("Channel", "Telegram"),
+        Channel.VK: translate("Channel", "VK"),
+        Channel.INSTAGRAM: translate("Channel", "Instagram"),
+        Channel.SMS: translate("Channel", "SMS"),
+        Channel.OTHER: translate("Channel", "In person / other"),
+    }
 
-ORDER_STATUS_NAMES = {
-    OrderStatus.PAID: "Paid",
-    OrderStatus.PENDING: "Pending",
-    OrderStatus.CANCELLED: "Cancelled",
-    OrderStatus.REFUNDED: "Refunded",
-}
 
-COVERAGE_NAMES = {
-    CoverageKind.SUBSCRIPTION: "Subscription",
-    CoverageKind.WARRANTY: "Warranty",
-    CoverageKind.SUPPORT: "Support",
-}
+def tier_names() -> dict[Tier, str]:
+    return {
+        Tier.STANDARD: translate("Tier", "Standard"),
+        Tier.SILVER: translate("Tier", "Silver"),
+        Tier.GOLD: translate("Tier", "Gold"),
+        Tier.PLATINUM: translate("Tier", "Platinum"),
+    }
 
-INTEREST_NAMES = {
-    InterestStage.VIEWED: "Viewed",
-    InterestStage.CART: "In cart",
-    InterestStage.ABANDONED: "Abandoned at checkout",
-    InterestStage.WON: "Bought",
-    InterestStage.LOST: "Lost",
-}
 
-LANGUAGE_NAMES = {"ru": "Russian", "en": "English", "kk": "Kazakh", "uk": "Ukrainian"}
+def order_status_names() -> dict[OrderStatus, str]:
+    return {
+        OrderStatus.PAID: translate("OrderStatus", "Paid"),
+        OrderStatus.PENDING: translate("OrderStatus", "Pending"),
+        OrderStatus.CANCELLED: translate("OrderStatus", "Cancelled"),
+        OrderStatus.REFUNDED: translate("OrderStatus", "Refunded"),
+    }
+
+
+def coverage_names() -> dict[CoverageKind, str]:
+    return {
+        CoverageKind.SUBSCRIPTION: translate("Coverage", "Subscription"),
+        CoverageKind.WARRANTY: translate("Coverage", "Warranty"),
+        CoverageKind.SUPPORT: translate("Coverage", "Support"),
+    }
+
+
+def interest_names() -> dict[InterestStage, str]:
+    return {
+        InterestStage.VIEWED: translate("Interest", "Viewed"),
+        InterestStage.CART: translate("Interest", "In cart"),
+        InterestStage.ABANDONED: translate("Interest", "Abandoned at checkout"),
+        InterestStage.WON: translate("Interest", "Bought"),
+        InterestStage.LOST: translate("Interest", "Lost"),
+    }
+
+
+def language_names() -> dict[str, str]:
+    return {
+        "ru": translate("Language", "Russian"),
+        "en": translate("Language", "English"),
+        "kk": translate("Language", "Kazakh"),
+        "uk": translate("Language", "Ukrainian"),
+    }
+
+
+def role_name(code: str) -> str:
+    """The signed-in user's role in words (the server sends ``operator``, ``admin``...)."""
+    names = {
+        "operator": translate("Role", "operator"),
+        "supervisor": translate("Role", "supervisor"),
+        "admin": translate("Role", "administrator"),
+    }
+    return names.get(code, code)
+
+
+# Segment codes: the customer's kind (from the CRM) and the value segment (analytics).
+def segment_names() -> dict[str, str]:
+    return {
+        "consumer": translate("Segment", "Consumer"),
+        "small_business": translate("Segment", "Small business"),
+        "corporate": translate("Segment", "Corporate"),
+        "new": translate("Segment", "New"),
+        "loyal": translate("Segment", "Loyal"),
+        "high_value": translate("Segment", "High value"),
+        "at_risk": translate("Segment", "At risk"),
+        "lost": translate("Segment", "Lost"),
+    }
 
 
 def display_locale() -> QLocale:
@@ -69,7 +112,7 @@ def channel_name(channel: Channel | str | None) -> str:
     if channel is None:
         return EMPTY
     try:
-        return CHANNEL_NAMES[Channel(channel)]
+        return channel_names()[Channel(channel)]
     except ValueError:
         return str(channel)
 
@@ -110,6 +153,12 @@ def day_month(value: date, locale: QLocale | None = None) -> str:
     return loc.toString(QDate(value.year, value.month, value.day), "d MMM yyyy")
 
 
+def day_month_short(value: date, locale: QLocale | None = None) -> str:
+    """``12 Mar`` / ``12 мар.`` — a day in the year without the year."""
+    loc = locale or display_locale()
+    return loc.toString(QDate(value.year, value.month, value.day), "d MMM")
+
+
 class MomentFormatter:
     """Timeline time stamps in the operator's local time: ``14:05`` today,
     ``Yesterday 14:05``, ``12 Mar 14:05`` this year, ``12 Mar 2023`` before.
@@ -131,7 +180,7 @@ class MomentFormatter:
         if day == self.today:
             return clock
         if day == self.yesterday:
-            return f"Yesterday {clock}"
+            return translate("Moment", "Yesterday {time}").format(time=clock)
         if day.year() == self.today.year():
             return f"{self.locale.toString(day, 'd MMM')} {clock}"
         return self.locale.toString(day, "d MMM yyyy")
@@ -155,6 +204,9 @@ def segment_name(code: str | None) -> str:
     """Segments arrive as codes (``small_business``) or as words; show words."""
     if not code:
         return ""
+    known = segment_names().get(code.lower())
+    if known:
+        return known
     if code.isascii() and (code.islower() or "_" in code):
         words = code.replace("_", " ").replace("-", " ").strip()
         return words[:1].upper() + words[1:]
@@ -162,21 +214,29 @@ def segment_name(code: str | None) -> str:
 
 
 def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code.upper() if code else EMPTY)
+    return language_names().get(code, code.upper() if code else EMPTY)
 
 
 def age(moment: datetime, now: datetime | None = None) -> str:
-    """Compact distance from now: ``now``, ``12 min``, ``3 h``, ``2 d``; ``in 3 h`` ahead."""
+    """Compact distance from now: ``now``, ``12 min``, ``3 h``, ``2 days``; ``in 3 h`` ahead.
+    Short on purpose (list corners); Russian needs the plural forms for days."""
     current = now or datetime.now(UTC)
     seconds = (current - moment).total_seconds()
     ahead = seconds < 0
     seconds = abs(seconds)
     if seconds < 60:
-        return "now"
+        return translate("Age", "now")
     if seconds < 3600:
-        text = f"{int(seconds // 60)} min"
-    elif seconds < 86_400:
-        text = f"{int(seconds // 3600)} h"
-    else:
-        text = f"{int(seconds // 86_400)} d"
-    return f"in {text}" if ahead else text
+        count = int(seconds // 60)
+        if ahead:
+            return translate("Age", "in %n min", None, count)
+        return translate("Age", "%n min", None, count)
+    if seconds < 86_400:
+        count = int(seconds // 3600)
+        if ahead:
+            return translate("Age", "in %n h", None, count)
+        return translate("Age", "%n h", None, count)
+    count = int(seconds // 86_400)
+    if ahead:
+        return translate("Age", "in %n day(s)", None, count)
+    return translate("Age", "%n day(s)", None, count)

@@ -51,7 +51,7 @@ class TwoLineDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(
                 QRect(body.left() + 2, body.top() + 6, 3, body.height() - 12), 1.5, 1.5
             )
-        if focused and selected:
+        if focused:  # the keyboard's place, selected or not (Tab lands on the current row)
             painter.setPen(QPen(QColor(t.accent), 1))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(body.adjusted(0, 0, -1, -1), 6, 6)

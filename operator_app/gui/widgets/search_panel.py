@@ -1,22 +1,32 @@
-"""Left panel: search-as-you-type with keyboard navigation, and the worklists below."""
+"""Left panel: search-as-you-type with keyboard navigation, and the worklists below.
+
+Worklist sections: my open contacts, follow-ups due today (overdue ones marked) and
+customers waiting for our reply past the channel's reply target. Enter or a click opens
+the customer at that conversation; follow-ups and waiting entries can be snoozed from
+the context menu or with Ctrl+Shift+S.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QListView, QWidget
 
-from operator_app.domain.entities import CustomerSummary
+from operator_app.domain.entities import CustomerSummary, WorklistItem
 from operator_app.gui.db_worker import Worklists
 from operator_app.gui.forms.ui_search_panel import Ui_SearchPanel
-from operator_app.gui.models.roles import CUSTOMER_ID_ROLE
+from operator_app.gui.i18n import translate
+from operator_app.gui.models.roles import CUSTOMER_ID_ROLE, ITEM_ROLE
 from operator_app.gui.models.search_results import SearchResultsModel
 from operator_app.gui.models.worklist import WorklistModel
 from operator_app.gui.widgets.icons import icon
 from operator_app.gui.widgets.list_delegate import TwoLineDelegate
-from operator_app.gui.widgets.styling import fit_rows
+from operator_app.gui.widgets.snooze_menu import SNOOZE_SHORTCUT, SnoozeMenu
+from operator_app.gui.widgets.styling import fit_rows, set_style_property
 
 SEARCH_DEBOUNCE_MS = 120
 RESULT_LIMIT = 50
@@ -25,6 +35,17 @@ WORKLIST_ROWS_WITH_RESULTS = 3
 WORKLIST_ROWS_ALONE = 12
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+MINE, FOLLOW_UPS, WAITING = "mine", "follow_ups", "waiting"
+SNOOZABLE = (FOLLOW_UPS, WAITING)
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistSection:
+    key: str
+    header: QLabel
+    count: QLabel
+    view: QListView
+    model: WorklistModel
 
 
 class SearchPanel(QWidget):
@@ -32,6 +53,10 @@ class SearchPanel(QWidget):
     """The query after the user paused typing (blank when the box was cleared)."""
     customer_chosen = Signal(object)
     """``uuid.UUID`` of the customer to open."""
+    conversation_chosen = Signal(object, object)
+    """A worklist entry was opened: customer id, conversation id."""
+    snooze_requested = Signal(str, object, object)
+    """Section key (``follow_ups``/``waiting``), the ``WorklistItem``, until (UTC)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,26 +64,30 @@ class SearchPanel(QWidget):
         self.ui.setupUi(self)
         self.setObjectName("leftPanel")
         self.results = SearchResultsModel(self)
-        self.mine = WorklistModel(self)
-        self.follow_ups = WorklistModel(self)
-        self.waiting = WorklistModel(self)
-        self._sections: list[tuple[QLabel, QListView, WorklistModel, str]] = [
-            (self.ui.mineHeader, self.ui.mineView, self.mine, "My open contacts"),
-            (
-                self.ui.followUpsHeader,
-                self.ui.followUpsView,
-                self.follow_ups,
-                "Follow-ups due today",
+        self.mine = WorklistModel(self, MINE)
+        self.follow_ups = WorklistModel(self, FOLLOW_UPS)
+        self.waiting = WorklistModel(self, WAITING)
+        ui = self.ui
+        self._sections = [
+            WorklistSection(MINE, ui.mineHeader, ui.mineCount, ui.mineView, self.mine),
+            WorklistSection(
+                FOLLOW_UPS, ui.followUpsHeader, ui.followUpsCount, ui.followUpsView, self.follow_ups
             ),
-            (self.ui.waitingHeader, self.ui.waitingView, self.waiting, "Waiting for our reply"),
+            WorklistSection(
+                WAITING, ui.waitingHeader, ui.waitingCount, ui.waitingView, self.waiting
+            ),
         ]
+        self.snooze_menu: SnoozeMenu | None = None
         self.ui.searchEdit.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
 
         self.ui.resultsView.setModel(self.results)
         self.ui.resultsView.setItemDelegate(TwoLineDelegate(self.ui.resultsView))
-        for _, view, model, _ in self._sections:
-            view.setModel(model)
+        for section in self._sections:
+            view = section.view
+            view.setModel(section.model)
             view.setItemDelegate(TwoLineDelegate(view, with_icons=True))
+            if section.key in SNOOZABLE:
+                self._make_snoozable(section)
         for view in self._views():
             view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
             view.setMouseTracking(True)
@@ -75,7 +104,14 @@ class SearchPanel(QWidget):
         self._debounce.timeout.connect(self._emit_search)
         self.ui.searchEdit.textEdited.connect(self._on_text_edited)
         self.ui.searchEdit.textChanged.connect(self._on_text_changed)
+        self._header_text: Callable[[], str] | None = None
         self._show_results_area(False)
+        self._refresh_sections()
+
+    def retranslate(self) -> None:
+        """After ``retranslateUi``: counts and the results header in the new language."""
+        if self._header_text is not None:
+            self._set_results_header(self._header_text)
         self._refresh_sections()
 
     # -- public ----------------------------------------------------------------------
@@ -89,16 +125,22 @@ class SearchPanel(QWidget):
         return self.ui.resultsView
 
     def worklist_view(self, which: int) -> QListView:
-        return self._sections[which][1]
+        return self._sections[which].view
+
+    def worklist_count_label(self, which: int) -> QLabel:
+        return self._sections[which].count
 
     def show_results(self, query: str, rows: list[CustomerSummary]) -> None:
         self.results.set_results(query, rows)
-        if not rows:
-            text = f"No customer matches “{query}”"
-        elif len(rows) >= RESULT_LIMIT:
-            text = f"{len(rows)}+ matches · type more"
-        else:
-            text = f"{len(rows)} customer{'s' if len(rows) != 1 else ''}"
+        count = len(rows)
+
+        def text() -> str:
+            if not count:
+                return translate("SearchPanel", "No customer matches “{query}”").format(query=query)
+            if count >= RESULT_LIMIT:
+                return translate("SearchPanel", "%n+ match(es) · type more", None, count)
+            return translate("SearchPanel", "%n customer(s)", None, count)
+
         self._set_results_header(text)
         self._refresh_sections()
         if rows:
@@ -111,15 +153,37 @@ class SearchPanel(QWidget):
         self.ui.searchEdit.setText(formatted)
         self.ui.searchEdit.blockSignals(False)
         self.results.set_results(formatted, rows)
-        self._set_results_header(f"{len(rows)} customers share {formatted}")
+        count = len(rows)
+        self._set_results_header(
+            lambda: translate("SearchPanel", "%n customer(s) share {number}", None, count).format(
+                number=formatted
+            )
+        )
         self._show_results_area(True)
         self.focus_results()
 
     def set_worklists(self, lists: Worklists) -> None:
-        self.mine.set_items(lists.open_contacts)
-        self.follow_ups.set_items(lists.follow_ups_due)
-        self.waiting.set_items(lists.hanging)
+        fresh = (lists.open_contacts, lists.follow_ups_due, lists.hanging)
+        for section, items in zip(self._sections, fresh, strict=True):
+            self._replace_items(section, items)
         self._refresh_sections()
+
+    @staticmethod
+    def _replace_items(section: WorklistSection, items: list[WorklistItem]) -> None:
+        """New rows, with the keyboard's place kept on the same conversation (or the row
+        where it was, when that conversation left the list)."""
+        view, model = section.view, section.model
+        current = view.currentIndex()
+        kept = model.item(current.row()) if current.isValid() else None
+        had_focus = view.hasFocus()
+        model.set_items(items)
+        if kept is None or not items:
+            return
+        ids = [item.conversation_id for item in items]
+        row = ids.index(kept.conversation_id) if kept.conversation_id in ids else current.row()
+        view.setCurrentIndex(model.index(min(row, len(items) - 1)))
+        if had_focus:
+            view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def focus_search(self) -> None:
         self.ui.searchEdit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -135,7 +199,7 @@ class SearchPanel(QWidget):
         return True
 
     def focus_worklist(self, which: int) -> None:
-        _, view, model, _ = self._sections[which]
+        view, model = self._sections[which].view, self._sections[which].model
         if model.rowCount():
             if not view.currentIndex().isValid():
                 view.setCurrentIndex(model.index(0))
@@ -202,6 +266,13 @@ class SearchPanel(QWidget):
         if key in (Qt.Key.Key_Escape, Qt.Key.Key_Backspace):
             self.focus_search()
             return True
+        if key == Qt.Key.Key_Menu:
+            # The Menu key opens the menu at the current row, not wherever the
+            # keyboard context-menu event would place it.
+            section = next((s for s in self._sections if s.view is view), None)
+            if section is not None and section.key in SNOOZABLE:
+                self.show_snooze_menu(section.key)
+                return True
         at_top = view.currentIndex().row() <= 0
         if key == Qt.Key.Key_Up and at_top and not modifiers:
             self.focus_search()
@@ -209,16 +280,72 @@ class SearchPanel(QWidget):
         return False
 
     def _open_index(self, index: QModelIndex) -> None:
+        item = index.data(ITEM_ROLE)
+        if isinstance(item, WorklistItem):
+            self.conversation_chosen.emit(item.customer_id, item.conversation_id)
+            return
         customer_id = index.data(CUSTOMER_ID_ROLE)
         if isinstance(customer_id, uuid.UUID):
             self.customer_chosen.emit(customer_id)
 
+    # -- snooze ----------------------------------------------------------------------
+
+    def _make_snoozable(self, section: WorklistSection) -> None:
+        view = section.view
+        action = QAction(translate("SearchPanel", "Snooze…"), view)
+        action.setShortcut(QKeySequence(SNOOZE_SHORTCUT))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(
+            translate("SearchPanel", "Snooze the selected entry ({keys})").format(keys=keys)
+        )
+        action.triggered.connect(lambda: self.show_snooze_menu(section.key))
+        view.addAction(action)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(
+            lambda pos: self._context_menu(section.key, view, pos)
+        )
+
+    def _section(self, key: str) -> WorklistSection:
+        return next(section for section in self._sections if section.key == key)
+
+    def _context_menu(self, key: str, view: QListView, pos: QPoint) -> None:
+        index = view.indexAt(pos)
+        if index.isValid():
+            view.setCurrentIndex(index)
+            self.show_snooze_menu(key, view.viewport().mapToGlobal(pos))
+
+    def _snooze_chosen(self, view: QListView, key: str, item: WorklistItem, until: object) -> None:
+        # The keyboard goes back where it was, ready for the next entry.
+        view.setFocus(Qt.FocusReason.PopupFocusReason)
+        self.snooze_requested.emit(key, item, until)
+
+    def show_snooze_menu(self, key: str, at: QPoint | None = None) -> SnoozeMenu | None:
+        """The Snooze menu for the current entry of section ``key`` (None: no entry)."""
+        section = self._section(key)
+        view = section.view
+        item = section.model.item(view.currentIndex().row())
+        if item is None:
+            return None
+        if self.snooze_menu is not None:
+            self.snooze_menu.deleteLater()
+        menu = SnoozeMenu(view)
+        menu.chosen.connect(lambda until: self._snooze_chosen(view, key, item, until))
+        self.snooze_menu = menu
+        if at is None:
+            rect = view.visualRect(view.currentIndex())
+            at = view.viewport().mapToGlobal(rect.bottomLeft() + QPoint(24, 0))
+        menu.show_at(at)
+        return menu
+
     # -- layout ----------------------------------------------------------------------
 
     def _views(self) -> list[QListView]:
-        return [self.ui.resultsView] + [view for _, view, _, _ in self._sections]
+        return [self.ui.resultsView] + [section.view for section in self._sections]
 
-    def _set_results_header(self, text: str) -> None:
+    def _set_results_header(self, make_text: Callable[[], str]) -> None:
+        self._header_text = make_text
+        text = make_text()
         self.ui.resultsHeader.setText(text)
         self.ui.resultsView.setAccessibleDescription(text)
 
@@ -230,13 +357,45 @@ class SearchPanel(QWidget):
     def _refresh_sections(self) -> None:
         with_results = self.ui.resultsView.isVisibleTo(self)
         max_rows = WORKLIST_ROWS_WITH_RESULTS if with_results else WORKLIST_ROWS_ALONE
-        for header, view, model, title in self._sections:
+        for section in self._sections:
+            view, model = section.view, section.model
             rows = model.rowCount()
-            count = f"{rows}+" if rows >= WORKLIST_LIMIT else str(rows) if rows else "none"
-            header.setText(f"{title} · {count}")
+            overdue = sum(1 for r in range(rows) if (i := model.item(r)) and i.overdue)
+            text, description = self._count_texts(section.key, rows, overdue)
+            section.count.setText(text)
+            section.count.setAccessibleName(description)
+            section.count.setToolTip(description)
+            view.setAccessibleDescription(description)
+            alarming = section.key == FOLLOW_UPS and overdue > 0
+            set_style_property(section.count, "state", "overdue" if alarming else "")
             view.setVisible(rows > 0)
             fit_rows(view, rows, max_rows)
             # Longer lists get more of the room; each stops growing at its own length.
             self.ui.worklistsLayout.setStretchFactor(view, min(rows, max_rows))
         fit_rows(self.ui.resultsView, self.results.rowCount())
         self.ui.panelLayout.setStretchFactor(self.ui.worklists, 0 if with_results else 100)
+
+    @staticmethod
+    def _count_texts(key: str, rows: int, overdue: int) -> tuple[str, str]:
+        """Short count for the header line and a sentence for screen readers."""
+        if rows == 0:
+            return translate("SearchPanel", "none"), translate("SearchPanel", "Nothing here now")
+        more = rows >= WORKLIST_LIMIT  # a full page: there may be more
+        if key == MINE:
+            short = translate("SearchPanel", "%n open", None, rows)
+            long = translate("SearchPanel", "%n open conversation(s)", None, rows)
+        elif key == FOLLOW_UPS:
+            long = translate("SearchPanel", "%n follow-up(s) due today", None, rows)
+            late = translate("SearchPanel", "%n overdue", None, overdue)
+            due = translate("SearchPanel", "%n due", None, rows)
+            short = late if overdue == rows else f"{due}, {late}" if overdue else due
+            if overdue:
+                long = f"{long}, {late}"
+        else:
+            short = translate("SearchPanel", "%n waiting", None, rows)
+            long = translate(
+                "SearchPanel", "%n customer(s) waiting past the reply target", None, rows
+            )
+        if more:  # "100+ waiting": the number as the translation placed it, marked "at least"
+            short = short.replace(str(rows), f"{rows}+", 1)
+        return short, long

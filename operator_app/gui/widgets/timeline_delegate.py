@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from operator_app.domain.entities import TimelineItem
 from operator_app.domain.enums import Direction, TimelineKind
 from operator_app.gui import theme
+from operator_app.gui.i18n import translate
 from operator_app.gui.models.roles import ITEM_ROLE
 from operator_app.gui.widgets.formatting import MomentFormatter, channel_name, money
 from operator_app.gui.widgets.icons import pixmap, timeline_icon_name
@@ -56,12 +57,15 @@ def survey_scale(item: TimelineItem) -> tuple[str, int, int, int]:
     return ("csat", *SURVEY_SCALES["csat"])
 
 
-OFFER_OUTCOMES = {
-    "shown": "Shown",
-    "accepted": "Accepted",
-    "not_now": "Not now",
-    "declined": "Declined",
-}
+def offer_outcomes() -> dict[str, str]:
+    return {
+        "shown": translate("Timeline", "Shown"),
+        "accepted": translate("Timeline", "Accepted"),
+        "not_now": translate("Timeline", "Not now"),
+        "declined": translate("Timeline", "Declined"),
+    }
+
+
 _ORDER_AMOUNT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s+([A-Za-z]{3})\s*$")
 _STATUS_WORDS = {"open", "pending", "resolved", "closed"}
 
@@ -79,31 +83,64 @@ def timeline_text(item: TimelineItem) -> TimelineText:
     channel = channel_name(item.channel) if item.channel else ""
     body = item.body
     if item.kind == TimelineKind.MESSAGE:
-        way = "Outgoing" if item.direction == Direction.OUTBOUND else "Incoming"
+        way = (
+            translate("Timeline", "Outgoing")
+            if item.direction == Direction.OUTBOUND
+            else translate("Timeline", "Incoming")
+        )
         return TimelineText(item.title or "—", _join(way, channel), body)
     if item.kind == TimelineKind.CONVERSATION:
-        state = "open" if item.is_open else "closed"
+        state = translate("Timeline", "open") if item.is_open else translate("Timeline", "closed")
         if body.strip().lower() in _STATUS_WORDS:
-            body = "Waiting for an answer" if item.is_open else "Resolved"
-        caption = _join("Conversation", channel, state)
-        return TimelineText(item.title or "Conversation", caption, body)
+            body = (
+                translate("Timeline", "Waiting for an answer")
+                if item.is_open
+                else translate("Timeline", "Resolved")
+            )
+        conversation = translate("Timeline", "Conversation")
+        caption = _join(conversation, channel, state)
+        return TimelineText(item.title or conversation, caption, body)
     if item.kind == TimelineKind.SURVEY:
-        kind = survey_scale(item)[0]
-        if not body:
-            body = "No comment" if item.score is not None else "No answer yet"
-        return TimelineText(f"{kind.upper()} survey", _join("Survey", channel), body)
+        return _survey_text(item, channel)
     if item.kind == TimelineKind.OFFER:
         code, _, reason = body.partition(":")
-        outcome = OFFER_OUTCOMES.get(code.strip(), code.strip().replace("_", " ").capitalize())
-        return TimelineText(item.title or "Offer", "Offer", _join(outcome, reason.strip()))
+        outcome = offer_outcomes().get(code.strip(), code.strip().replace("_", " ").capitalize())
+        offer = translate("Timeline", "Offer")
+        return TimelineText(item.title or offer, offer, _join(outcome, reason.strip()))
     if item.kind == TimelineKind.ORDER:
         match = _ORDER_AMOUNT.match(body)
         if match:
             body = money(Decimal(match.group(1)), match.group(2).upper())
-        return TimelineText(f"Order {item.title}".strip(), "Order", body)
+        title = translate("Timeline", "Order {number}").format(number=item.title).strip()
+        return TimelineText(title, translate("Timeline", "Order"), body)
     if item.kind == TimelineKind.NOTE:
-        return TimelineText(item.title or "Note", "Note", body)
+        note = translate("Timeline", "Note")
+        return TimelineText(item.title or note, note, body)
     return TimelineText(item.title or "—", item.kind.value.title(), body)
+
+
+def _survey_text(item: TimelineItem, channel: str) -> TimelineText:
+    """Kind, where it went, and the answer: its time and comment, or that we are waiting."""
+    known = any(kind in item.title.lower() for kind in SURVEY_SCALES)
+    title = (
+        translate("Timeline", "{kind} survey").format(kind=survey_scale(item)[0].upper())
+        if known
+        else translate("Timeline", "Survey (kind chosen by the policy)")
+    )
+    if item.answered_at is not None:
+        state = translate("Timeline", "answered {when}").format(
+            when=MomentFormatter().format(item.answered_at)
+        )
+        body = item.body or translate("Timeline", "No comment")
+    elif item.at > datetime.now(UTC):
+        state = translate("Timeline", "scheduled")
+        body = translate("Timeline", "Goes out at {when}, after the quiet hours").format(
+            when=MomentFormatter().format(item.at)
+        )
+    else:
+        state = translate("Timeline", "waiting for an answer")
+        body = item.body or translate("Timeline", "Waiting for the customer's answer")
+    return TimelineText(title, _join(translate("Timeline", "Survey"), channel, state), body)
 
 
 def _join(*parts: str) -> str:
@@ -299,9 +336,10 @@ class TimelineDelegate(QStyledItemDelegate):
             chips.append(_Chip(text, QRect(title_right - chip_width, top, chip_width, line), tone))
             title_right -= chip_width + 8
         if item.is_open:
-            chip_width = fonts.bold_metrics.horizontalAdvance("Open") + 14
+            open_text = translate("Timeline", "Open")
+            chip_width = fonts.bold_metrics.horizontalAdvance(open_text) + 14
             chips.append(
-                _Chip("Open", QRect(title_right - chip_width, top, chip_width, line), "open")
+                _Chip(open_text, QRect(title_right - chip_width, top, chip_width, line), "open")
             )
             title_right -= chip_width + 8
 
@@ -344,7 +382,9 @@ class TimelineDelegate(QStyledItemDelegate):
 def _score_chip(item: TimelineItem) -> tuple[str, str]:
     kind, top_score, good_from, poor_to = survey_scale(item)
     if item.score is None:
-        return f"{kind.upper()} · no answer", "none"
+        if not any(k in item.title.lower() for k in SURVEY_SCALES):
+            return translate("Timeline", "no answer"), "none"
+        return translate("Timeline", "{kind} · no answer").format(kind=kind.upper()), "none"
     tone = "good" if item.score >= good_from else "poor" if item.score <= poor_to else "mid"
     return f"{kind.upper()} {item.score}/{top_score}", tone
 
@@ -362,6 +402,7 @@ def setup_timeline_view(view: QTableView) -> TimelineDelegate:
     view.setWordWrap(False)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setTabKeyNavigation(False)  # Tab leaves the timeline; the arrows walk it
     view.horizontalHeader().hide()
     view.horizontalHeader().setStretchLastSection(True)
     rows = view.verticalHeader()
