@@ -15,7 +15,9 @@ Sections, all by default; BENCH_ONLY=sync,server runs some only:
   server into an empty cache, wall / CPU / peak RSS (the server DB is seeded once and kept);
 - server: change_propagation and server_concurrency against a real server on loopback
   (BENCH_SERVER_CUSTOMERS, BENCH_PROPAGATION_SAMPLES, BENCH_SERVER_CLIENTS,
-  BENCH_SERVER_REQUESTS, BENCH_SERVER_TIME_LIMIT_S);
+  BENCH_SERVER_REQUESTS, BENCH_SERVER_TIME_LIMIT_S; BENCH_SERVER_THINK_MS paces each client,
+  e.g. 1000 for about one request a second each instead of flat out;
+  BENCH_SERVER_LOAD_PROCESSES spreads the clients over that many processes, default 2);
 - upsell: offer ranking per card (BENCH_UPSELL_CARDS).
 
 Results of benchmarks that did not run this time are kept from the previous file.

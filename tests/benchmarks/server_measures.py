@@ -6,18 +6,21 @@
 - server_concurrency: many simulated clients at once, each a fixed number of requests
   in a realistic mix (a ``/changes`` page, a customer search, a one-note mutation),
   under an overall time limit. Baseline: the same count of ``GET /version`` calls at the
-  same concurrency.
+  same concurrency. The clients run in their own processes (``load_worker``), never in
+  the server's or in this one; ``server_cpu_s`` is the server's own CPU time for the mix.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +33,7 @@ from operator_app.api.tokens import TokenStore
 from operator_app.cache.db import open_cache
 from operator_app.sync import SyncEngine
 from operator_app.sync.events import DataChanged
+from tests.benchmarks.build import ROOT
 from tests.benchmarks.measures import Result, percentile
 from tests.e2e.server_process import ServerProcess
 
@@ -44,6 +48,7 @@ class ServerBenchConfig:
     requests_per_client: int = 10
     time_limit_s: float = 120.0
     think_ms: float = 0.0  # pause between one client's requests (jittered ±50%); 0 = flat out
+    load_processes: int = 2  # load-generator processes the clients are spread over
 
     @classmethod
     def from_env(cls) -> ServerBenchConfig:
@@ -57,6 +62,7 @@ class ServerBenchConfig:
             requests_per_client=int(env.get("BENCH_SERVER_REQUESTS", cls.requests_per_client)),
             time_limit_s=float(env.get("BENCH_SERVER_TIME_LIMIT_S", cls.time_limit_s)),
             think_ms=float(env.get("BENCH_SERVER_THINK_MS", cls.think_ms)),
+            load_processes=int(env.get("BENCH_SERVER_LOAD_PROCESSES", cls.load_processes)),
         )
 
 
@@ -191,61 +197,11 @@ class _Load:
     errors: int
     seconds: float
     error_kinds: dict[str, int]
+    cpu_s: float  # the load generators' own CPU time
 
 
-async def _drive(
-    url: str,
-    token: str,
-    clients: int,
-    per_client: int,
-    time_limit_s: float,
-    think_ms: float,
-    call: Callable[[httpx.AsyncClient, int, random.Random], Awaitable[str]],
-) -> _Load:
-    latencies: list[float] = []
-    by_kind: dict[str, list[float]] = {}
-    errors = 0
-    error_kinds: dict[str, int] = {}
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(
-        base_url=url + "/api/v1",
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=60,
-        limits=limits,
-    ) as http:
-
-        async def client(number: int) -> None:
-            nonlocal errors
-            rng = random.Random(number)
-            for step in range(per_client):
-                if think_ms and step:
-                    await asyncio.sleep(think_ms * rng.uniform(0.5, 1.5) / 1000)
-                started = time.perf_counter()
-                try:
-                    kind = await call(http, number * per_client + step, rng)
-                except (httpx.HTTPError, AssertionError) as exc:
-                    errors += 1
-                    label = f"{type(exc).__name__}: {exc}"[:120]
-                    error_kinds[label] = error_kinds.get(label, 0) + 1
-                    continue
-                took = (time.perf_counter() - started) * 1000
-                latencies.append(took)
-                by_kind.setdefault(kind, []).append(took)
-
-        began = time.perf_counter()
-        tasks = [asyncio.ensure_future(client(n)) for n in range(clients)]
-        _done, pending = await asyncio.wait(tasks, timeout=time_limit_s)
-        for task in pending:  # over the limit: what is left counts as failed
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
-        seconds = time.perf_counter() - began
-    missing = clients * per_client - len(latencies) - errors
-    if missing:
-        error_kinds["not done within the time limit"] = missing
-    return _Load(latencies, by_kind, errors + missing, seconds, error_kinds)
-
-
-async def _concurrency(url: str, config: ServerBenchConfig) -> tuple[_Load, _Load]:
+async def _prepare(url: str) -> dict[str, Any]:
+    """Sign in once and read the whole feed: its head and the customers in it."""
     async with httpx.AsyncClient(base_url=url + "/api/v1", timeout=30) as http:
         login = await http.post(
             "/auth/login", json={"username": "operator", "password": DEMO_PASSWORD}
@@ -255,7 +211,7 @@ async def _concurrency(url: str, config: ServerBenchConfig) -> tuple[_Load, _Loa
         headers = {"Authorization": f"Bearer {token}"}
         customers: list[dict[str, Any]] = []
         since = 0
-        while True:  # read the whole feed once: its head and the customers in it
+        while True:
             response = await http.get(
                 "/changes", params={"since": since, "limit": 100_000}, headers=headers
             )
@@ -265,76 +221,96 @@ async def _concurrency(url: str, config: ServerBenchConfig) -> tuple[_Load, _Loa
             since = page["next"]
             if not page["has_more"]:
                 break
-        head = int(since)
     ids = [c["id"] for c in customers]
     names = [c["data"]["last_name"][:4] for c in customers if c["data"].get("last_name")]
     if not ids or not names:
         raise RuntimeError("the demo feed holds no customers")
+    return {"url": url, "token": token, "head": int(since), "ids": ids, "names": names}
 
-    async def mixed(http: httpx.AsyncClient, index: int, rng: random.Random) -> str:
-        # a working client: mostly reading its feed and searching, sometimes writing
-        roll = index % 10
-        if roll < 4:
-            response = await http.get(
-                "/changes", params={"since": rng.randrange(0, max(1, head - 200)), "limit": 200}
-            )
-            assert response.status_code == 200, response.status_code
-            return "changes"
-        if roll < 8:
-            response = await http.get("/customers", params={"q": rng.choice(names), "limit": 50})
-            assert response.status_code == 200, response.status_code
-            return "search"
-        body = {
-            "mutations": [
-                {
-                    "mutation_id": str(uuid.uuid4()),
-                    "entity": "note",
-                    "id": str(uuid.uuid4()),
-                    "op": "create",
-                    "data": {"customer_id": rng.choice(ids), "body": "bench note"},
-                }
-            ]
+
+def _drive(shared: dict[str, Any], config: ServerBenchConfig, mix: str, folder: Path) -> _Load:
+    """The clients spread over ``config.load_processes`` load-generator processes."""
+    processes = max(1, min(config.load_processes, config.clients))
+    start_at = time.time() + 3.0  # every worker imports and connects before this instant
+    workers: list[subprocess.Popen[bytes]] = []
+    for k in range(processes):
+        spec = {
+            **shared,
+            "mix": mix,
+            "client_numbers": list(range(k, config.clients, processes)),
+            "requests_per_client": config.requests_per_client,
+            "think_ms": config.think_ms,
+            "time_limit_s": config.time_limit_s,
+            "start_at": start_at,
         }
-        response = await http.post("/mutations", json=body)
-        assert response.status_code == 200, response.status_code
-        assert response.json()["results"][0]["status"] == "applied"
-        return "note"
+        path = folder / f"load-{mix}-{k}.json"
+        path.write_text(json.dumps(spec))
+        workers.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "tests.benchmarks.load_worker", str(path)],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+            )
+        )
+    reports = []
+    for worker in workers:
+        out, _ = worker.communicate(timeout=config.time_limit_s + 60)
+        if worker.returncode != 0:
+            raise RuntimeError(f"a load generator failed with exit code {worker.returncode}")
+        reports.append(json.loads(out))
+    by_kind: dict[str, list[float]] = {}
+    error_kinds: dict[str, int] = {}
+    for report in reports:
+        for kind, values in report["latencies_ms"].items():
+            by_kind.setdefault(kind, []).extend(values)
+        for label, count in report["errors"].items():
+            error_kinds[label] = error_kinds.get(label, 0) + count
+    latencies = [v for values in by_kind.values() for v in values]
+    errors = sum(error_kinds.values())
+    missing = config.clients * config.requests_per_client - len(latencies) - errors
+    if missing:
+        error_kinds["not done within the time limit"] = missing
+    seconds = max(r["finished_at"] for r in reports) - start_at
+    cpu_s = sum(r["cpu_s"] for r in reports)
+    return _Load(latencies, by_kind, errors + missing, seconds, error_kinds, cpu_s)
 
-    async def version(http: httpx.AsyncClient, index: int, rng: random.Random) -> str:
-        response = await http.get("/version")
-        assert response.status_code == 200, response.status_code
-        return "version"
 
-    args = (
-        url,
-        token,
-        config.clients,
-        config.requests_per_client,
-        config.time_limit_s,
-        config.think_ms,
-    )
-    baseline = await _drive(*args, version)
-    load = await _drive(*args, mixed)
-    return load, baseline
+def _process_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a running process (Linux; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def bench_server_concurrency(config: ServerBenchConfig) -> Result:
     with tempfile.TemporaryDirectory() as tmp:
-        server = demo_server(Path(tmp), config.customers)
+        folder = Path(tmp)
+        server = demo_server(folder, config.customers)
         try:
-            load, baseline = asyncio.run(_concurrency(server.url, config))
+            assert server.process is not None
+            shared = asyncio.run(_prepare(server.url))
+            baseline = _drive(shared, config, "version", folder)
+            cpu_before = _process_cpu_s(server.process.pid)
+            load = _drive(shared, config, "mixed", folder)
+            server_cpu_s = _process_cpu_s(server.process.pid) - cpu_before
         finally:
             server.stop()
     extra: dict[str, Any] = {
         "clients": config.clients,
         "requests_per_client": config.requests_per_client,
+        "load_processes": config.load_processes,
         "errors": load.errors,
         "error_kinds": load.error_kinds,
         "baseline_errors": baseline.errors,
         "think_ms": config.think_ms,
         "requests_per_s": round(len(load.latencies_ms) / load.seconds, 1),
         "baseline_requests_per_s": round(len(baseline.latencies_ms) / baseline.seconds, 1),
+        "p50_ms_by_kind": {k: round(percentile(v, 50), 3) for k, v in load.by_kind.items()},
         "p95_ms_by_kind": {k: round(percentile(v, 95), 3) for k, v in load.by_kind.items()},
+        "server_cpu_s": round(server_cpu_s, 2),
+        "load_generator_cpu_s": round(load.cpu_s, 2),
         "mix": "40% GET /changes (200), 40% GET /customers?q=, 20% POST /mutations (1 note)",
     }
     return Result(

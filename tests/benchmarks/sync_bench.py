@@ -3,10 +3,8 @@
     python -m tests.benchmarks.sync_bench --customers 20000 [--page-size 2000]
 
 The server database is seeded once per size under ``.bench-cache/`` and reused. It
-signs in as the demo ``admin`` by default: the operator role's feed query is filtered by
-entity, which the reference server's SQLite plan currently serves in O(rows) per page.
-The
-client runs in its own process so its CPU time and peak RSS are its own. Beside it, a
+signs in as the demo ``admin`` by default (the widest feed). The client runs in its
+own process so its CPU time and peak RSS are its own. Beside it, a
 baseline in the same run: the same pages fetched and parsed but not applied (what the
 network and the server cost), so the ratio survives a noisy machine.
 """

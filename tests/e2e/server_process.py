@@ -61,6 +61,10 @@ class ServerProcess:
             self._run("init")
         return self
 
+    def refit(self) -> str:
+        """The customer-value refit (``analytics refit``), as the nightly job runs it."""
+        return self._run("analytics", "refit")
+
     def create_user(self, username: str, role: str = "operator", name: str = "") -> None:
         self._run("create-user", username, "--role", role, "--name", name or username.title())
 
