@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench forms translations package clean
+.PHONY: install demo test lint bench forms translations translations-check package clean
 
 install: $(STAMP)
 
@@ -34,6 +34,15 @@ bench: install
 
 forms: install
 	$(BIN)/python -m operator_app.gui.forms.build
+
+# Re-extract every translatable text into resources/translations/*.ts (translations
+# already made are kept), then build the .qm files the app loads. Both are committed.
+# translations-check changes nothing: it lists texts missing from the .ts or unfinished.
+translations: install
+	$(BIN)/python -m operator_app.gui.translations_build
+
+translations-check: install
+	$(BIN)/python -m operator_app.gui.translations_build --check
 
 # Linux one-folder bundle (dist/operator-app/) and its tarball; the version comes from
 # operator_app.__version__ only. Windows and macOS: see README "Building installers".
