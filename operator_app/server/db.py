@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -144,6 +144,13 @@ class Database:
     def reading(self) -> Iterator[Session]:
         with self._read() as session, session.begin():
             yield session
+
+    @contextmanager
+    def connect_reading(self) -> Iterator[Connection]:
+        """A Core connection for one read: no ORM session to set up, for the hottest reads
+        (the change feed, customer search). Ends without writing anything."""
+        with self.engine.connect() as conn:
+            yield conn
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
