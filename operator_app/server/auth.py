@@ -11,12 +11,12 @@ from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from operator_app.domain.enums import Role
-from operator_app.server.context import Context, ServerContext
+from operator_app.server.context import ServerContext
 from operator_app.server.errors import ApiProblem
 from operator_app.server.security import (
     SCOPE_TELEPHONY,
@@ -38,9 +38,8 @@ ADMINS = frozenset({Role.ADMIN})
 
 # The dependencies are async: they run on the event loop, and only a token the cache does
 # not know costs a trip through the thread pool (for its database lookup).
-async def authenticate(
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    context: Context,
+async def _authenticate(
+    credentials: HTTPAuthorizationCredentials | None, context: ServerContext
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiProblem(
@@ -64,6 +63,9 @@ async def authenticate(
     return principal
 
 
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
 def _lookup(
     context: ServerContext, digest: str, now: datetime
 ) -> tuple[Principal, datetime | None]:
@@ -71,11 +73,15 @@ def _lookup(
         return lookup_token(session, digest, now=now)
 
 
+# Each dependency below is one level over the bearer scheme (which puts the security
+# scheme in the OpenAPI document) and the request, not a chain of dependencies: FastAPI's
+# cost per request grows with every dependency it solves.
 def require_roles(roles: frozenset[Role]) -> Callable[..., Coroutine[None, None, Principal]]:
     """A dependency admitting signed-in users whose role is in ``roles``."""
     allowed = ", ".join(sorted(role.value for role in roles))
 
-    async def dependency(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+    async def dependency(credentials: Credentials, request: Request) -> Principal:
+        principal = await _authenticate(credentials, request.app.state.context)
         if principal.scope != SCOPE_USER or principal.role not in roles:
             raise ApiProblem(403, f"This needs one of these roles: {allowed}.")
         return principal
@@ -83,8 +89,9 @@ def require_roles(roles: frozenset[Role]) -> Callable[..., Coroutine[None, None,
     return dependency
 
 
-async def require_telephony(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+async def require_telephony(credentials: Credentials, request: Request) -> Principal:
     """PBX/CTI integration tokens, or an admin (for set-up and testing)."""
+    principal = await _authenticate(credentials, request.app.state.context)
     if principal.scope == SCOPE_TELEPHONY:
         return principal
     if principal.scope == SCOPE_USER and principal.role == Role.ADMIN:
