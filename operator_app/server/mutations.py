@@ -73,7 +73,7 @@ _APPLIED_QUERY = select(
 
 
 def _duplicate_or_none(context: ServerContext, mutation: MutationIn) -> MutationResult | None:
-    with context.db.connect_reading() as conn:
+    with context.db.single_read() as conn:
         record = conn.execute(_APPLIED_QUERY, {"mutation_id": mutation.mutation_id}).first()
         if record is None:
             return None

@@ -127,7 +127,7 @@ def search_customers(
     query, params = _search(q, cursor, page_size + 1)
     # Core rows and one orjson pass: a search is a frequent request, and neither ORM
     # objects nor response-model validation would add anything to these snapshots.
-    with context.db.connect_reading() as conn:
+    with context.db.single_read() as conn:
         rows = conn.execute(query, params).mappings().all()
     items: list[dict[str, Any]] = [
         snapshot_from_mapping("customer", row) for row in rows[:page_size]

@@ -38,7 +38,7 @@ def changes(
     settings = context.settings
     page_size = min(limit or settings.changes_default_limit, settings.changes_max_limit)
     assert principal.role is not None
-    with context.db.connect_reading() as conn:
+    with context.db.single_read() as conn:
         items, last_seq, has_more = read_page(
             conn, since=since, limit=page_size, entities=visible_entities(principal.role)
         )
