@@ -109,10 +109,12 @@ class WindowSync(QObject):
         self.demo_menu: QMenu | None = None
         self._connection: tuple[str, str] | None = None  # last (source text, tip) shown
         self._user_shown: tuple[str, str] | None = None  # last (name, role) shown
+        self._last_sync_at: datetime | None = None
         self.retranslate()
 
     def retranslate(self) -> None:
         """Texts in the interface language (at start and when the language changes)."""
+        self._show_last_sync()
         if self._user_shown is not None:
             name, role = self._user_shown
             self.window.user_label.setText(f"{name} · {role_name(role)}" if role else name)
@@ -378,7 +380,15 @@ class WindowSync(QObject):
     def _on_completed(self, event: SyncCompleted) -> None:
         self.progress_bar.hide()
         self._apply_deferred()
-        text = translate("MainWindow", "Last sync: {time}").format(time=format_moment(event.at))
+        self._last_sync_at = event.at
+        self._show_last_sync()
+
+    def _show_last_sync(self) -> None:
+        if self._last_sync_at is None:
+            return
+        text = translate("MainWindow", "Last sync: {time}").format(
+            time=format_moment(self._last_sync_at)
+        )
         self.window.sync_label.setText(text)
 
     def _show_user(self, name: str, role: str) -> None:
