@@ -20,20 +20,21 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
-from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
 
-from operator_app.cache.models import OutboxRow, SyncStateRow
-from operator_app.cache.repositories import (
-    CustomerRepository,
-    TimelineCursor,
-    WorklistRepository,
-)
 from operator_app.domain.entities import CustomerCard, CustomerSummary, TimelineItem, WorklistItem
 from operator_app.gui.i18n import translate
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from operator_app.cache.repositories import (
+        CustomerRepository,
+        TimelineCursor,
+        WorklistRepository,
+    )
 
 log = logging.getLogger(__name__)
 
@@ -130,8 +131,8 @@ class DbWorker(QObject):
     def __init__(self, engine: Engine, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.engine = engine
-        self.customers = CustomerRepository(engine)
-        self.worklists = WorklistRepository(engine)
+        self._repositories: tuple[CustomerRepository, WorklistRepository] | None = None
+        self._repositories_lock = threading.Lock()
         self._ids = itertools.count(1)
         self._book = _ChannelBook()
         self._pending: dict[int, tuple[str | None, OnDone, OnError | None]] = {}
@@ -151,6 +152,32 @@ class DbWorker(QObject):
         # since destroying a running QThread aborts the process.
         thread = self._thread
         self.destroyed.connect(lambda *_: _stop_thread(thread))
+
+    # -- repositories ----------------------------------------------------------------
+
+    def _repos(self) -> tuple[CustomerRepository, WorklistRepository]:
+        # Made on first use, which is a job in the DB thread: SQLAlchemy's ORM and the
+        # cache models load there while the GUI thread paints the window.
+        with self._repositories_lock:
+            if self._repositories is None:
+                from operator_app.cache.repositories import (
+                    CustomerRepository,
+                    WorklistRepository,
+                )
+
+                self._repositories = (
+                    CustomerRepository(self.engine),
+                    WorklistRepository(self.engine),
+                )
+            return self._repositories
+
+    @property
+    def customers(self) -> CustomerRepository:
+        return self._repos()[0]
+
+    @property
+    def worklists(self) -> WorklistRepository:
+        return self._repos()[1]
 
     # -- generic ---------------------------------------------------------------------
 
@@ -294,6 +321,10 @@ def read_sync_status(engine: Engine) -> SyncStatus:
     Two one-row reads; they belong in the cache layer's sync-state repository once it
     exists, and are here only so the status bar can show real figures today.
     """
+    from sqlalchemy import func, select
+
+    from operator_app.cache.models import OutboxRow, SyncStateRow
+
     with engine.connect() as conn:
         pending = conn.execute(select(func.count()).select_from(OutboxRow)).scalar_one()
         last = conn.execute(

@@ -79,6 +79,8 @@ def worklist_assignee(ctx: AppContext) -> str:
 
 
 class MainWindow(QMainWindow):
+    _first_reads_started = False  # events arrive while __init__ still runs
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -127,8 +129,9 @@ class MainWindow(QMainWindow):
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.db.close)
-        self.refresh_worklists()
-        self.refresh_status()
+        # The first reads wait for the first paint: the DB thread loads SQLAlchemy's ORM
+        # and the cache models for them, which would otherwise hold the interpreter
+        # while the window is being laid out and drawn.
         from operator_app.gui.app_menus import install_app_menus  # imports this module
 
         self.app_menus = install_app_menus(self)
@@ -139,6 +142,16 @@ class MainWindow(QMainWindow):
 
         self.desktop = install_desktop(self)
         self.notifier = self.desktop.notifier  # notify the operator: notifier.notify(…)
+
+    def event(self, event: QEvent) -> bool:
+        if not self._first_reads_started and event.type() == QEvent.Type.Paint:
+            self._first_reads_started = True
+            QTimer.singleShot(0, self._first_reads)
+        return super().event(event)
+
+    def _first_reads(self) -> None:
+        self.refresh_worklists()
+        self.refresh_status()
 
     # -- what the app shell calls ----------------------------------------------------
 

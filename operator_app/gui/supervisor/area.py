@@ -15,12 +15,12 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QTabWidget, QWidget
 
-from operator_app.api import ApiClient
 from operator_app.gui.i18n import translate
-from operator_app.gui.supervisor.view import SupervisorView
 
 if TYPE_CHECKING:
+    from operator_app.api import ApiClient
     from operator_app.gui.main_window import MainWindow
+    from operator_app.gui.supervisor.view import SupervisorView
 
 STAFF_ROLES = frozenset({"supervisor", "admin"})
 SUPERVISOR_KEYS = "F8"
@@ -43,14 +43,11 @@ class SupervisorArea(QObject):
         self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tabs.setAccessibleName(translate("Supervisor", "Work areas"))
         self.tabs.addTab(customers, translate("Supervisor", "Customers"))
-        self.view = SupervisorView(window.db, self._api, self._user)
-        self.tabs.addTab(self.view, translate("Supervisor", "Supervisor"))
-        self.tabs.setTabToolTip(
-            1,
-            translate("Supervisor", "Low-score review queue and dashboards ({keys})").format(
-                keys=SUPERVISOR_KEYS
-            ),
-        )
+        # The area itself is made on first need (staff only): operators never open it,
+        # and its pages would cost every start. Until then an empty page holds its place.
+        self._view: SupervisorView | None = None
+        self.tabs.addTab(QWidget(), translate("Supervisor", "Supervisor"))
+        self.tabs.setTabToolTip(1, self._tab_tip())
         window.setCentralWidget(self.tabs)
         self.action = QAction(translate("Supervisor", "&Supervisor view"), window)
         self.action.setCheckable(True)
@@ -65,12 +62,37 @@ class SupervisorArea(QObject):
         window.ui.menuView.addAction(self.action)
         window.addAction(self.action)
         self.tabs.currentChanged.connect(self._on_tab)
-        self.view.queue.open_customer_requested.connect(self.open_customer)
-        self.view.queue.acted.connect(lambda _case: self._sync_now())
         sync = window.sync
         sync.user_shown.connect(lambda _name, role: self.set_role(role))
         sync.review_case_opened.connect(self.on_case_opened)
         self.set_role("")
+
+    @property
+    def view(self) -> SupervisorView:
+        if self._view is None:
+            from operator_app.gui.supervisor.view import SupervisorView
+
+            view = SupervisorView(self.window.db, self._api, self._user)
+            view.queue.open_customer_requested.connect(self.open_customer)
+            view.queue.acted.connect(lambda _case: self._sync_now())
+            placeholder = self.tabs.widget(1)
+            blocked = self.tabs.blockSignals(True)
+            try:
+                self.tabs.removeTab(1)
+                self.tabs.insertTab(1, view, translate("Supervisor", "Supervisor"))
+                self.tabs.setTabToolTip(1, self._tab_tip())
+                self.tabs.setTabEnabled(1, self.is_staff)
+            finally:
+                self.tabs.blockSignals(blocked)
+            placeholder.deleteLater()
+            self._view = view
+        return self._view
+
+    @staticmethod
+    def _tab_tip() -> str:
+        return translate("Supervisor", "Low-score review queue and dashboards ({keys})").format(
+            keys=SUPERVISOR_KEYS
+        )
 
     # -- who may see it ------------------------------------------------------------------
 
