@@ -137,6 +137,7 @@ class DbWorker(QObject):
         self._book = _ChannelBook()
         self._pending: dict[int, tuple[str | None, OnDone, OnError | None]] = {}
         self._closed = False
+        self._held: list[tuple[int, str, Job]] | None = None
 
         self._thread = QThread()
         self._thread.setObjectName("operator-app-db")
@@ -200,8 +201,23 @@ class DbWorker(QObject):
             self._book.claim(channel, request_id)
             self._forget_channel(channel)
         self._pending[request_id] = (channel, on_done, on_error)
-        self._submit.emit(request_id, channel or "", job)
+        if self._held is not None:
+            self._held.append((request_id, channel or "", job))
+        else:
+            self._submit.emit(request_id, channel or "", job)
         return request_id
+
+    def hold(self) -> None:
+        """Keep jobs from the thread until :meth:`release` (they count as in flight)."""
+        if self._held is None:
+            self._held = []
+
+    def release(self) -> None:
+        """Hand the held jobs to the thread, in the order submitted, and stop holding."""
+        held, self._held = self._held, None
+        for request_id, channel, job in held or ():
+            if not self._closed:
+                self._submit.emit(request_id, channel, job)
 
     def cancel(self, channel: str) -> None:
         """Forget whatever is in flight on ``channel`` (its results will be dropped)."""

@@ -7,6 +7,7 @@ and ``open_customer(customer_id)``. All cache reads go through one ``DbWorker`` 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 from PySide6.QtCore import (
@@ -51,6 +52,32 @@ _PAGE_KEYS = (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp)
 WORKLIST_REFRESH_MS = 60_000
 STATUS_REFRESH_MS = 10_000
 SETTINGS_GROUP = "mainWindow"
+FIRST_PAINT_PATIENCE_MS = 2000
+
+
+class _FirstPaint(QObject):
+    """Calls ``then`` once, after ``window``'s first paint, and goes away.
+
+    A window that is never painted (hidden, minimized) releases its reads after
+    ``FIRST_PAINT_PATIENCE_MS`` anyway."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._then: Callable[[], None] | None = then
+        window.installEventFilter(self)
+        QTimer.singleShot(FIRST_PAINT_PATIENCE_MS, self, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Paint:
+            self._fire()
+        return False
+
+    def _fire(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            self._window.removeEventFilter(self)
+            then()
 
 
 def app_settings() -> QSettings:
@@ -79,8 +106,6 @@ def worklist_assignee(ctx: AppContext) -> str:
 
 
 class MainWindow(QMainWindow):
-    _first_reads_started = False  # events arrive while __init__ still runs
-
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -91,6 +116,11 @@ class MainWindow(QMainWindow):
         self._card: CustomerCard | None = None
 
         self.db = DbWorker(ctx.engine, self)
+        # Reads wait for the first paint (they still count as in flight): the DB thread
+        # loads SQLAlchemy's ORM and the cache models for the first of them, which
+        # would otherwise hold the interpreter while the window is laid out and drawn.
+        self.db.hold()
+        self._first_paint = _FirstPaint(self, self._after_first_paint)
         self.db.failed.connect(self._show_error)
         self.timeline = TimelineModel(self.db, parent=self)
 
@@ -129,9 +159,8 @@ class MainWindow(QMainWindow):
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.db.close)
-        # The first reads wait for the first paint: the DB thread loads SQLAlchemy's ORM
-        # and the cache models for them, which would otherwise hold the interpreter
-        # while the window is being laid out and drawn.
+        self.refresh_worklists()
+        self.refresh_status()
         from operator_app.gui.app_menus import install_app_menus  # imports this module
 
         self.app_menus = install_app_menus(self)
@@ -143,15 +172,8 @@ class MainWindow(QMainWindow):
         self.desktop = install_desktop(self)
         self.notifier = self.desktop.notifier  # notify the operator: notifier.notify(…)
 
-    def event(self, event: QEvent) -> bool:
-        if not self._first_reads_started and event.type() == QEvent.Type.Paint:
-            self._first_reads_started = True
-            QTimer.singleShot(0, self._first_reads)
-        return super().event(event)
-
-    def _first_reads(self) -> None:
-        self.refresh_worklists()
-        self.refresh_status()
+    def _after_first_paint(self) -> None:
+        QTimer.singleShot(0, self.db.release)
 
     # -- what the app shell calls ----------------------------------------------------
 
