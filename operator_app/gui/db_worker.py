@@ -55,6 +55,17 @@ class Worklists:
 
 
 @dataclass(frozen=True, slots=True)
+class ScreenPop:
+    """A phone's matches and, when exactly one customer has it, that customer's card
+    and first timeline page, read in one job so the window fills (and paints) once."""
+
+    matches: list[CustomerSummary]
+    card: CustomerCard | None = None
+    first_page: list[TimelineItem] | None = None
+    advice: object = None  # services.offer_advice.OfferAdvice, or None if ranking failed
+
+
+@dataclass(frozen=True, slots=True)
 class SyncStatus:
     pending_changes: int
     last_sync_at: datetime | None
@@ -279,6 +290,36 @@ class DbWorker(QObject):
 
     def find_by_phone(self, raw: str, on_done: Callable[[list[CustomerSummary]], None]) -> int:
         return self.submit(lambda: self.customers.find_by_phone(raw), on_done, channel="search")
+
+    def screen_pop(
+        self,
+        raw: str,
+        page_size: int,
+        on_done: Callable[[ScreenPop], None],
+        *,
+        advise: Callable[[CustomerCard], object] | None = None,
+    ) -> int:
+        """Phone → matches, and for a single match its card, first timeline page and
+        (with ``advise``, run here too) ranked offers."""
+
+        def job() -> ScreenPop:
+            matches = self.customers.find_by_phone(raw)
+            if len(matches) != 1:
+                return ScreenPop(matches)
+            customer_id = matches[0].id
+            card = self.customers.get_card(customer_id)
+            if card is None:  # gone between the two reads (a sync removed it)
+                return ScreenPop(matches)
+            page = self.customers.timeline_page(customer_id, None, page_size)
+            advice = None
+            if advise is not None:
+                try:
+                    advice = advise(card)
+                except Exception:  # the card matters more; the panel asks again
+                    log.exception("ranking offers during a screen pop failed")
+            return ScreenPop(matches, card, page, advice)
+
+        return self.submit(job, on_done, channel="search")
 
     def card(self, customer_id: uuid.UUID, on_done: Callable[[CustomerCard | None], None]) -> int:
         return self.submit(lambda: self.customers.get_card(customer_id), on_done, channel="card")

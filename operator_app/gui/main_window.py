@@ -27,7 +27,7 @@ from operator_app.domain.entities import CustomerCard, CustomerSummary
 from operator_app.domain.phones import format_phone, normalize_phone
 from operator_app.gui import theme
 from operator_app.gui.context import AppContext
-from operator_app.gui.db_worker import DbWorker, SyncStatus, Worklists
+from operator_app.gui.db_worker import DbWorker, ScreenPop, SyncStatus, Worklists
 from operator_app.gui.forms.ui_main_window import Ui_MainWindow
 from operator_app.gui.i18n import translate
 from operator_app.gui.models.roles import ID_ROLE
@@ -201,7 +201,12 @@ class MainWindow(QMainWindow):
             message = translate("MainWindow", "“{text}” is not a phone number")
             self.statusBar().showMessage(message.format(text=raw), 8000)
             return
-        self.db.find_by_phone(raw, lambda rows: self._on_phone_matches(raw, rows))
+        self.db.screen_pop(
+            raw,
+            self.timeline.page_size,
+            lambda pop: self._on_screen_pop(raw, pop),
+            advise=self.offer_assist.ranker(),
+        )
 
     # -- refreshes -------------------------------------------------------------------
 
@@ -222,7 +227,9 @@ class MainWindow(QMainWindow):
 
     # -- results from the DB thread --------------------------------------------------
 
-    def _on_card(self, customer_id: uuid.UUID, card: CustomerCard | None) -> None:
+    def _on_card(
+        self, customer_id: uuid.UUID, card: CustomerCard | None, advice: object = None
+    ) -> None:
         if customer_id != self._customer_id:
             return
         if card is None:
@@ -239,11 +246,21 @@ class MainWindow(QMainWindow):
         today = date.today()
         self.card_view.show_card(card, today)
         self.assist.show_card(card, today)
-        self.offer_assist.refresh(card)
+        self.offer_assist.refresh(card, advice)
         self._show_composer(card)
         self._show_page(self.card_view)
         self.worklist_actions.card_shown(customer_id)
         self.setWindowTitle(f"{card.customer.display_name} — {self._base_title()}")
+
+    def _on_screen_pop(self, raw: str, pop: ScreenPop) -> None:
+        if pop.card is None or pop.first_page is None:
+            self._on_phone_matches(raw, pop.matches)
+            return
+        customer_id = pop.card.customer.id
+        self._customer_id = customer_id
+        self.db.cancel("card")  # a card asked for earlier must not replace this one
+        self.timeline.set_customer(customer_id, first_page=pop.first_page)
+        self._on_card(customer_id, pop.card, pop.advice)
 
     def _on_phone_matches(self, raw: str, rows: list[CustomerSummary]) -> None:
         if len(rows) == 1:
