@@ -84,7 +84,8 @@ class SupervisorArea(QObject):
                 self.tabs.setTabEnabled(1, self.is_staff)
             finally:
                 self.tabs.blockSignals(blocked)
-            placeholder.deleteLater()
+            if placeholder is not None:
+                placeholder.deleteLater()
             self._view = view
         return self._view
 
