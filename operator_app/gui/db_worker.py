@@ -121,6 +121,11 @@ class _Worker(QObject):
             self.done.emit(request_id, result)
 
 
+def _log_pop_failure(what: str, exc: Exception) -> None:
+    # As the worker logs a failed job: no statement parameters (customer data).
+    log.warning("screen pop: %s failed: %s: %s", what, type(exc).__name__, _first_line(exc))
+
+
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip()
     return text.splitlines()[0][:200] if text else type(exc).__name__
@@ -310,13 +315,17 @@ class DbWorker(QObject):
             card = self.customers.get_card(customer_id)
             if card is None:  # gone between the two reads (a sync removed it)
                 return ScreenPop(matches)
-            page = self.customers.timeline_page(customer_id, None, page_size)
+            try:
+                page = self.customers.timeline_page(customer_id, None, page_size)
+            except Exception as exc:  # the window reads the card again and says what failed
+                _log_pop_failure("the first timeline page", exc)
+                return ScreenPop(matches)
             advice = None
             if advise is not None:
                 try:
                     advice = advise(card)
-                except Exception:  # the card matters more; the panel asks again
-                    log.exception("ranking offers during a screen pop failed")
+                except Exception as exc:  # the card matters more; the panel asks again
+                    _log_pop_failure("ranking offers", exc)
             return ScreenPop(matches, card, page, advice)
 
         return self.submit(job, on_done, channel="search")
