@@ -60,6 +60,21 @@ def test_importing_the_app_shell_loads_nothing_deferred(tmp_path: Path) -> None:
     assert _loaded_after(tmp_path, "import operator_app.gui.app") == []
 
 
+def test_the_start_loads_sqlalchemy_and_phonenumbers_before_qt(tmp_path: Path) -> None:
+    """PySide6 reads the source of every module imported after it; the big non-Qt
+    libraries of the start path come first (``operator_app.gui`` sees to it)."""
+    probe = "import json, sys\nimport operator_app.gui.app\nprint(json.dumps(list(sys.modules)))\n"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    order: list[str] = json.loads(result.stdout.strip().splitlines()[-1])
+    qt = order.index("PySide6")
+    late = [m for m in order[qt:] if m.split(".")[0] in ("sqlalchemy", "phonenumbers", "asyncio")]
+    assert late == []
+
+
 def test_building_and_showing_the_window_loads_nothing_deferred(tmp_path: Path) -> None:
     # The whole start on the GUI thread: an existing cache opened, the window built and
     # shown. The DB thread has run no job yet (reads are held until the first paint),
