@@ -111,6 +111,9 @@ def retranslate_window(window: MainWindow) -> None:
     window.composer.retranslate()
     window.name_status_items()
     window.sync.retranslate()
+    desktop = getattr(window, "desktop", None)
+    if desktop is not None:
+        desktop.tray.retranslate()
     supervisor = getattr(window, "supervisor", None)
     if supervisor is not None:
         supervisor.retranslate()

@@ -97,6 +97,7 @@ def test_switching_to_russian_retranslates_the_open_supervisor_area(
     assert not window.user_label.text().endswith("operator")
     assert window.sync_label.text().startswith("Синхронизация")
     assert window.composer.surveys.ask_button.text() == "Решить и спросить оценку"
+    assert window.desktop.tray.quit_action.text() != "&Quit"
 
     apply_language("en")
     qtbot.waitUntil(lambda: area.tabs.tabText(0) == "Customers")
