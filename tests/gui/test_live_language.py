@@ -16,7 +16,8 @@ from operator_app.gui.language import apply_language
 from operator_app.gui.main_window import MainWindow
 from tests.e2e.builders import Feed, conversation_row, customer_row
 from tests.gui.app_support import OFFSCREEN_NOISE
-from tests.gui.conftest import type_into
+from tests.gui.conftest import type_into, wait_for_card
+from tests.gui.dataset import Dataset
 
 pytestmark = OFFSCREEN_NOISE
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "resources" / "translations"
@@ -146,7 +147,11 @@ def _texts(window: MainWindow) -> list[tuple[str, str]]:
     return found
 
 
-def test_nothing_stays_english_after_switching_to_russian(qtbot: Any, window: MainWindow) -> None:
+def test_nothing_stays_english_after_switching_to_russian(
+    qtbot: Any, window: MainWindow, dataset: Dataset
+) -> None:
+    window.open_customer(dataset.anna)
+    wait_for_card(qtbot, window, dataset.anna)
     _one_low_score(window)
     window.supervisor.set_role("supervisor")
     window.supervisor.show_supervisor(True)
