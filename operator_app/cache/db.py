@@ -45,7 +45,8 @@ CONNECTION_PRAGMAS = (
     "PRAGMA journal_size_limit = 67108864",  # shrink the WAL back after big writes
 )
 
-_IMMEDIATE = "operator_app_begin_immediate"
+# Execution option: BEGIN IMMEDIATE (take the write lock up front) instead of BEGIN.
+IMMEDIATE = "operator_app_begin_immediate"
 
 
 class CacheError(Exception):
@@ -120,7 +121,7 @@ def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin(conn: Connection) -> None:
-    immediate = conn.get_execution_options().get(_IMMEDIATE, False)
+    immediate = conn.get_execution_options().get(IMMEDIATE, False)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
@@ -137,7 +138,7 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
     """A transaction that takes the write lock up front (``BEGIN IMMEDIATE``), so it
     waits for another writer instead of failing half-way with "database is locked"."""
     with engine.connect() as conn:
-        conn.execution_options(**{_IMMEDIATE: True})
+        conn.execution_options(**{IMMEDIATE: True})
         with conn.begin():
             yield conn
 
