@@ -33,7 +33,8 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from operator import itemgetter
+from itertools import groupby
+from operator import attrgetter, itemgetter
 from typing import Any, Protocol
 
 from sqlalchemy import UniqueConstraint
@@ -156,9 +157,12 @@ def rebuild_deferred_search(engine: Engine) -> int:
         raw = conn.connection.dbapi_connection
         assert raw is not None
         # Index builds read whole tables: through the bounded page cache, not a memory
-        # map that would count every page read against this process's RSS.
+        # map that would count every page read against this process's RSS. And they sort
+        # every row: in temporary files, which with temp_store=MEMORY would be in RAM too.
         mmap_size = raw.execute("PRAGMA mmap_size").fetchone()[0]
+        temp_store = raw.execute("PRAGMA temp_store").fetchone()[0]
         raw.execute("PRAGMA mmap_size = 0")
+        raw.execute("PRAGMA temp_store = FILE")
         try:
             with conn.begin():
                 ensure_schema_objects(conn)
@@ -166,6 +170,7 @@ def rebuild_deferred_search(engine: Engine) -> int:
                 conn.exec_driver_sql("DELETE FROM meta WHERE key = ?", (SEARCH_STALE_KEY,))
         finally:
             raw.execute(f"PRAGMA mmap_size = {int(mmap_size)}")
+            raw.execute(f"PRAGMA temp_store = {int(temp_store)}")
     return count
 
 
@@ -177,6 +182,15 @@ def _run_key(change: ChangeLike) -> tuple[Any, ...]:
 
 def _runs(changes: Sequence[ChangeLike]) -> list[list[ChangeLike]]:
     """Consecutive changes of one entity and shape: each becomes one executemany."""
+    datas = list(map(attrgetter("data"), changes))
+    if None not in datas and "delete" not in map(attrgetter("op"), changes):
+        # Upserts only (a bulk page): group on (entity, keys) with C-level calls.
+        entities = map(attrgetter("entity"), changes)
+        shapes = zip(entities, map(tuple, datas), strict=True)
+        return [
+            list(map(itemgetter(1), run))
+            for _, run in groupby(zip(shapes, changes, strict=True), key=itemgetter(0))
+        ]
     runs: list[list[ChangeLike]] = []
     last: tuple[Any, ...] | None = None
     for change in changes:

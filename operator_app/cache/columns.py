@@ -10,6 +10,7 @@ skips only the unreadable rows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -18,7 +19,9 @@ from typing import Any
 from operator_app.cache.rowcodec import (
     ColumnCodec,
     _date_in,
+    _int_in,
     _json_in,
+    _money_in,
     _time_in,
     _uuid_in,
     uuid_bytes,
@@ -31,6 +34,9 @@ _ONE_MICRO = timedelta(microseconds=1)
 _DASH_AT = (8, 13, 18, 23)
 _from_iso_time = datetime.fromisoformat
 _from_iso_date = date.fromisoformat
+_INT_TYPES = frozenset({int, type(None)})
+# One or more amounts with exactly two decimals, one a line.
+_CENTS = re.compile(r"-?[0-9]+\.[0-9]{2}(?:\n-?[0-9]+\.[0-9]{2})*")
 
 
 @lru_cache(maxsize=8)
@@ -56,13 +62,43 @@ def uuid_column(values: list[Any]) -> list[bytes | None]:
     return [uuid_bytes(v) for v in values]
 
 
-def time_column(values: list[Any]) -> list[int | None]:
+def _micros(values: Any) -> list[int | None]:
     # A naive time fails the subtraction (TypeError): the row path reads it as UTC.
     return [None if v is None else (_from_iso_time(v) - EPOCH) // _ONE_MICRO for v in values]
 
 
+def time_column(values: list[Any]) -> list[int | None]:
+    distinct = set(values)
+    if len(distinct) * 2 > len(values):
+        return _micros(values)
+    # Mostly repeats (``updated_at`` of rows written together): convert each time once.
+    stored = dict(zip(distinct, _micros(distinct), strict=True))
+    return list(map(stored.__getitem__, values))
+
+
 def date_column(values: list[Any]) -> list[int | None]:
     return [None if v is None else _from_iso_date(v).toordinal() for v in values]
+
+
+def money_column(values: list[Any]) -> list[int | None]:
+    """Sums as the server writes them ("3490.00") to minor units in one pass: all checked
+    by one regex, then the point dropped; anything else (numbers, other precisions) goes
+    through the exact decimal conversion."""
+    try:
+        joined = "\n".join(values)
+    except TypeError:  # numbers or None among them
+        return list(map(_money_in, values))
+    if _CENTS.fullmatch(joined):
+        cents = list(map(int, joined.replace(".", "").split("\n")))
+        if len(cents) == len(values):  # no value had a line break of its own
+            return cents
+    return list(map(_money_in, values))
+
+
+def int_column(values: list[Any]) -> list[Any]:
+    if set(map(type, values)) <= _INT_TYPES:  # bool is not an int here
+        return values
+    return list(map(_int_in, values))
 
 
 def json_column(values: list[Any]) -> list[str]:
@@ -74,6 +110,8 @@ _BY_ROW_CONVERTER: dict[Callable[[Any], Any], ColumnConverter] = {
     _time_in: time_column,
     _date_in: date_column,
     _json_in: json_column,
+    _int_in: int_column,
+    _money_in: money_column,
 }
 
 
