@@ -43,7 +43,12 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, ProgrammingError
 
 from operator_app.cache.columns import column_converter, uuid_column
 from operator_app.cache.customer_lookups import refresh_customer_lookups
-from operator_app.cache.db import IMMEDIATE, ensure_schema_objects, write_transaction
+from operator_app.cache.db import (
+    IMMEDIATE,
+    ensure_schema_objects,
+    whole_table_work,
+    write_transaction,
+)
 from operator_app.cache.fts import index_customers, rebuild_search_index
 from operator_app.cache.pending import (
     load_shadow,
@@ -153,24 +158,10 @@ def prepare_bulk_pull(engine: Engine) -> list[str]:
 def rebuild_deferred_search(engine: Engine) -> int:
     """After a bulk pull: recreate dropped indexes, index every customer for search, and
     clear the stale mark. Returns the number of customers indexed."""
-    with engine.connect() as conn:
-        raw = conn.connection.dbapi_connection
-        assert raw is not None
-        # Index builds read whole tables: through the bounded page cache, not a memory
-        # map that would count every page read against this process's RSS. And they sort
-        # every row: in temporary files, which with temp_store=MEMORY would be in RAM too.
-        mmap_size = raw.execute("PRAGMA mmap_size").fetchone()[0]
-        temp_store = raw.execute("PRAGMA temp_store").fetchone()[0]
-        raw.execute("PRAGMA mmap_size = 0")
-        raw.execute("PRAGMA temp_store = FILE")
-        try:
-            with conn.begin():
-                ensure_schema_objects(conn)
-                count = rebuild_search_index(conn)
-                conn.exec_driver_sql("DELETE FROM meta WHERE key = ?", (SEARCH_STALE_KEY,))
-        finally:
-            raw.execute(f"PRAGMA mmap_size = {int(mmap_size)}")
-            raw.execute(f"PRAGMA temp_store = {int(temp_store)}")
+    with engine.connect() as conn, whole_table_work(conn), conn.begin():
+        ensure_schema_objects(conn)
+        count = rebuild_search_index(conn)
+        conn.exec_driver_sql("DELETE FROM meta WHERE key = ?", (SEARCH_STALE_KEY,))
     return count
 
 
@@ -236,24 +227,29 @@ class _PageWriter:
         # skips that: a page that broke one would be applied again without checks anyway
         # (``tolerant``), so the rows end up the same. Deletes keep the checks on, since
         # only then does SQLite cascade them to the children.
-        unchecked = self.tolerant or (
-            self.defer_search and not any(change.op == "delete" for change in changes)
-        )
-        if not unchecked:
+        bulk = self.defer_search and "delete" not in map(attrgetter("op"), changes)
+        if not (self.tolerant or bulk):
             with write_transaction(self.engine) as conn:
                 self._write(conn, changes, next_cursor)
             return self.stats
         with self.engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             assert raw is not None
+            synchronous = raw.execute("PRAGMA synchronous").fetchone()[0]
             # Only effective outside a transaction, hence before BEGIN.
             raw.execute("PRAGMA foreign_keys = OFF")
+            if bulk:
+                # No fsync per bulk page: in WAL mode a power cut can then undo the last
+                # pages, but always together with their cursor, so they are pulled again.
+                # (A bulk page holds no local change; the outbox stays fully durable.)
+                raw.execute("PRAGMA synchronous = NORMAL")
             try:
                 conn.execution_options(**{IMMEDIATE: True})
                 with conn.begin():
                     self._write(conn, changes, next_cursor)
             finally:
                 raw.execute("PRAGMA foreign_keys = ON")
+                raw.execute(f"PRAGMA synchronous = {int(synchronous)}")
         return self.stats
 
     def _write(self, conn: Connection, changes: Sequence[ChangeLike], next_cursor: int) -> None:

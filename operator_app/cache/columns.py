@@ -89,7 +89,7 @@ def money_column(values: list[Any]) -> list[int | None]:
     except TypeError:  # numbers or None among them
         return list(map(_money_in, values))
     if _CENTS.fullmatch(joined):
-        cents = list(map(int, joined.replace(".", "").split("\n")))
+        cents: list[int | None] = list(map(int, joined.replace(".", "").split("\n")))
         if len(cents) == len(values):  # no value had a line break of its own
             return cents
     return list(map(_money_in, values))

@@ -178,7 +178,9 @@ def rebuild_search_index(conn: Connection, progress: Progress | None = None) -> 
     # FTS5's default 1 MiB term buffer keeps memory flat however many customers there
     # are (a buffer sized for all of them held hundreds of MB), and is no slower: the
     # many small segments it writes merge as they go, and 'optimize' then makes them one
-    # b-tree, the fastest shape for queries.
+    # b-tree, the fastest shape for queries. (Set explicitly: the setting is stored in the
+    # index, and earlier versions could leave a big one behind after a crash.)
+    raw.execute(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}, rank) VALUES ('hashsize', 1048576)")
     raw.execute(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}) VALUES ('rebuild')")
     raw.execute(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}) VALUES ('optimize')")
     if progress:

@@ -202,6 +202,7 @@ def test_a_bulk_page_skips_reference_checks_yet_deletes_still_cascade(cache: Eng
     assert scalar(cache, "SELECT count(*) FROM conversations") == 0
     assert scalar(cache, "SELECT count(*) FROM messages") == 0
     assert scalar(cache, "PRAGMA foreign_keys") == 1
+    assert scalar(cache, "PRAGMA synchronous") == 2  # FULL again for local changes
     assert read_cursor(cache) == feed.seq
 
 
