@@ -452,7 +452,6 @@ class OutboundDelivery(Base):
     sent_at: Mapped[datetime | None]
 
 
-
 # --- shared by the worker processes of one server (``serve --workers N``) ------------------
 
 
@@ -493,6 +492,7 @@ class WorkerLease(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(100))
     until: Mapped[datetime]
+
 
 # entity name (API / change feed / demo rows) → mapped class; same names as the client's
 ENTITY_MODELS: dict[str, type[Base]] = {
