@@ -30,6 +30,7 @@ from operator_app.demo.texts import CUSTOMER_FOLLOW_UP
 from operator_app.domain.enums import Channel, ConversationStatus, Direction
 from operator_app.server.changelog import PendingChange, append
 from operator_app.server.context import ServerContext
+from operator_app.server.db import Database
 from operator_app.server.errors import ApiProblem
 from operator_app.server.leases import hold_lease, release_lease
 from operator_app.server.models import Conversation, Customer, Message
@@ -53,6 +54,12 @@ STATE_POLL_S = 1.0  # a switch flipped through another worker is noticed this so
 class TrafficState:
     enabled: bool
     interval_s: float
+
+
+def write_traffic_state(db: Database, state: TrafficState) -> None:
+    value = json.dumps({"enabled": state.enabled, "interval_s": state.interval_s})
+    with db.writing() as session:
+        write_meta(session, STATE_KEY, value)
 
 
 class TrafficSimulator:
@@ -87,9 +94,7 @@ class TrafficSimulator:
         return TrafficState(bool(stored["enabled"]), float(stored["interval_s"]))
 
     def save_state(self, state: TrafficState) -> None:
-        value = json.dumps({"enabled": state.enabled, "interval_s": state.interval_s})
-        with self.context.db.writing() as session:
-            write_meta(session, STATE_KEY, value)
+        write_traffic_state(self.context.db, state)
 
     def reset_state(self) -> None:
         """Back to the command line's choice; the process that starts the server does this."""
