@@ -404,7 +404,8 @@ def test_demo_traffic_ticks_in_one_worker_only(pair: Pair) -> None:
     assert steps["a"] + steps["b"] >= 6
     assert 0 in steps.values(), steps
     with pair.a.db.reading() as session:
-        holder = session.scalar(select(WorkerLease.holder).where(WorkerLease.name == "demo-traffic"))
+        lease = select(WorkerLease.holder).where(WorkerLease.name == "demo-traffic")
+        holder = session.scalar(lease)
     leader = "a" if steps["a"] else "b"
     assert holder == getattr(pair, leader).live.app.state.context.worker_id
 
