@@ -68,7 +68,8 @@ class ServerProcess:
     def create_user(self, username: str, role: str = "operator", name: str = "") -> None:
         self._run("create-user", username, "--role", role, "--name", name or username.title())
 
-    def start(self) -> ServerProcess:
+    def start(self, *extra: str, env: dict[str, str] | None = None) -> ServerProcess:
+        """``serve`` with ``extra`` arguments (e.g. ``--workers 2``) and ``env`` added."""
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [
@@ -82,7 +83,9 @@ class ServerProcess:
                     self.database_url,
                     "--log-level",
                     "warning",
+                    *extra,
                 ],
+                env=_env(**(env or {})),
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
