@@ -77,6 +77,8 @@ def create_worker_app() -> FastAPI:
     """uvicorn's app factory in each worker process."""
     config = WorkerConfig.from_env()
     db = Database(config.database_url)
+    if config.shared_state:
+        db.share_writer_turn(Path(config.shared_state).with_name("sqlite-writers.lock"))
     atexit.register(db.dispose)
     app = create_app(db, config.settings())
     logging.getLogger("uvicorn.access").addFilter(DropQueryStrings())

@@ -78,6 +78,8 @@ class Pair:
 
 def _worker(url: URL | str, settings: ServerSettings) -> Worker:
     db = Database(url)
+    assert settings.shared_state is not None
+    db.share_writer_turn(settings.shared_state.with_name("sqlite-writers.lock"))
     live = LiveServer(create_app(db, settings))
     live.start()
     api = ApiClients(live.base_url)
@@ -275,7 +277,8 @@ def _pending(db: Database, count: int, now: datetime) -> set[uuid.UUID]:
 
 
 def test_two_workers_polling_claim_each_due_delivery_once(pair: Pair) -> None:
-    now = datetime.now(UTC)
+    # Due tomorrow: the apps' own delivery workers (polling at today's time) leave them be.
+    now = datetime.now(UTC) + timedelta(days=1)
     ids = _pending(pair.a.db, 120, now)
     claimed: dict[str, list[uuid.UUID]] = {"a": [], "b": []}
     failures: list[BaseException] = []
@@ -304,7 +307,7 @@ def test_two_workers_polling_claim_each_due_delivery_once(pair: Pair) -> None:
 
 
 def test_a_claim_that_ran_out_does_not_send(pair: Pair) -> None:
-    now = datetime.now(UTC)
+    now = datetime.now(UTC) + timedelta(days=2)
     [delivery_id] = _pending(pair.a.db, 1, now)
     settings = DeliverySettings(review_webhook_url="http://127.0.0.1:9")
 
