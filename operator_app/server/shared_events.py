@@ -6,6 +6,11 @@ streams it holds, in id order, its own events included. A worker reads right aft
 publishes; the others notice through the shared counter file within ~15 ms (or, without
 one, at their next poll, ``event_poll_seconds``). Replays come from the table, so a
 client may resume on any worker, and after a restart.
+
+``change`` hints for everyone only say how far the change feed has got, so when several
+threads of a worker publish one at the same moment (a burst of writes), the thread
+already writing one writes a single hint with the highest ``seq`` for all of them: one
+insert instead of many, and no hint is later than it would have been.
 """
 
 from __future__ import annotations
@@ -58,6 +63,10 @@ class SharedEventHub(EventHub):
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
+        self._hint_lock = threading.Lock()
+        self._pending_seq: int | None = None  # a change hint waiting for the writing thread
+        self._writing_hints = False
+        self._last_hint: HubEvent | None = None
 
     @property
     def epoch(self) -> str:
@@ -83,6 +92,35 @@ class SharedEventHub(EventHub):
     def publish(
         self, kind: str, data: dict[str, Any], *, audience: frozenset[str] | None = None
     ) -> HubEvent:
+        seq = data.get("seq")
+        if kind == "change" and audience is None and set(data) == {"seq"} and isinstance(seq, int):
+            return self._publish_change(seq)
+        return self._insert(kind, data, audience)
+
+    def _publish_change(self, seq: int) -> HubEvent:
+        with self._hint_lock:
+            self._pending_seq = max(seq, self._pending_seq or 0)
+            if self._writing_hints and self._last_hint is not None:
+                # The writing thread takes this seq with its next insert.
+                return self._last_hint
+            self._writing_hints = True
+        try:
+            while True:
+                with self._hint_lock:
+                    pending, self._pending_seq = self._pending_seq, None
+                    if pending is None:
+                        self._writing_hints = False
+                        assert self._last_hint is not None
+                        return self._last_hint
+                event = self._insert("change", {"seq": pending}, None)
+                with self._hint_lock:
+                    self._last_hint = event
+        except BaseException:
+            with self._hint_lock:
+                self._writing_hints = False
+            raise
+
+    def _insert(self, kind: str, data: dict[str, Any], audience: frozenset[str] | None) -> HubEvent:
         number = insert_event(self.db, kind, data, audience, at=self.clock(), keep=self.keep)
         if self.counters is not None:
             self.counters.bump(EVENTS)
