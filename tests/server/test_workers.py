@@ -420,3 +420,29 @@ def test_worker_settings_make_shared_parts(pair: Pair) -> None:
     context = pair.a.live.app.state.context
     assert isinstance(context.hub, SharedEventHub)
     assert isinstance(context.tokens, SharedTokenCache)
+
+
+def test_a_burst_of_change_hints_ends_with_the_highest_seq(pair: Pair) -> None:
+    from operator_app.server.events_store import events_after, latest_event_id
+    from operator_app.server.shared_events import SharedEventHub
+
+    hub = SharedEventHub(pair.a.db, ring_size=RING, poll_seconds=0.2, clock=pair.clock)
+    before = latest_event_id(pair.a.db)
+    seqs = iter(range(10_000_000, 10_000_200))
+    lock = threading.Lock()
+
+    def publish_some() -> None:
+        for _ in range(25):
+            with lock:
+                seq = next(seqs)
+            hub.publish("change", {"seq": seq})
+
+    threads = [threading.Thread(target=publish_some) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    stored = events_after(pair.a.db, before, hub.epoch, limit=500)
+    written = [e for e in stored if e.kind == "change"]
+    assert 1 <= len(written) <= 200
+    assert max(e.data["seq"] for e in written) == 10_000_199  # the newest is never lost
