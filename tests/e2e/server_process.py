@@ -89,7 +89,9 @@ class ServerProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 30
+        # Generous: worker processes (--workers) import the whole server each, and a busy
+        # machine makes that slow; the loop returns as soon as the server answers.
+        deadline = time.monotonic() + 90
         while True:
             try:
                 if httpx.get(f"{self.url}/api/v1/version", timeout=1).status_code == 200:
