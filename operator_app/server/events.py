@@ -105,12 +105,18 @@ class EventHub:
             self._counter += 1
             event = HubEvent(self._counter, f"{self.boot}-{self._counter}", kind, data, audience)
             self._ring.append(event)
-        self._fan_out(event)
+            targets = self._targets(event)
+        for subscription in targets:
+            subscription.deliver(event)
         return event
 
+    def _targets(self, event: HubEvent) -> list[Subscription]:
+        return [s for s in self._subscribers if event.visible_to(s.username)]
+
     def _fan_out(self, event: HubEvent) -> None:
+        """Deliver ``event`` to this process's streams (the shared hub's reader)."""
         with self._lock:
-            targets = [s for s in self._subscribers if event.visible_to(s.username)]
+            targets = self._targets(event)
         for subscription in targets:
             subscription.deliver(event)
 
