@@ -92,9 +92,7 @@ def create_app(db: Database, settings: ServerSettings | None = None) -> FastAPI:
         await context.hub.start()
         runtime.start()  # the survey delivery worker
         schedule = _app.state.refit_task = start_refit_schedule(context)
-        # Idle unless switched on (demo databases only). With several workers `serve`
-        # sets the switch once, before they start.
-        await traffic.start(reset=settings.workers == 1)
+        traffic.start()  # idle unless switched on (demo databases only)
         yield
         await traffic.stop()
         if schedule is not None:

@@ -7,9 +7,11 @@ which reopens it; the message and the conversation go through the change log lik
 other change, so every client pulls them. Only databases created with ``init --demo``
 take part: the simulator never writes invented customer traffic into real data.
 
-Whether it is on, and how often it ticks, is kept in ``server_meta`` (the switch may be
-flipped through any worker of the server), and the ticks run in one worker only: the one
-holding the ``demo-traffic`` lease. Another takes over if that one goes away.
+With several workers (``serve --workers N``) whether it is on, and how often it ticks,
+is kept in ``server_meta`` (the switch may be flipped through any worker; ``serve`` sets
+it once before the workers start), and the ticks run in one worker only: the one holding
+the ``demo-traffic`` lease. Another takes over if that one goes away. One process keeps
+the switch in memory, as the command line set it.
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ class TrafficSimulator:
         self.context = context
         self._rng = random.Random(settings.traffic_seed)
         self._initial = TrafficState(settings.simulate_traffic, settings.traffic_interval_s)
+        self._shared = settings.workers > 1
+        self._local = self._initial  # the switch, when this process is the only one
         self._loop: asyncio.AbstractEventLoop | None = None
         self._changed: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
@@ -86,6 +90,8 @@ class TrafficSimulator:
     # --- the switch (blocking: call from a worker thread) ------------------------------
 
     def load_state(self) -> TrafficState:
+        if not self._shared:
+            return self._local
         with self.context.db.reading() as session:
             raw = read_meta(session, STATE_KEY)
         if not raw:
@@ -94,11 +100,10 @@ class TrafficSimulator:
         return TrafficState(bool(stored["enabled"]), float(stored["interval_s"]))
 
     def save_state(self, state: TrafficState) -> None:
-        write_traffic_state(self.context.db, state)
-
-    def reset_state(self) -> None:
-        """Back to the command line's choice; the process that starts the server does this."""
-        self.save_state(self._initial)
+        if self._shared:
+            write_traffic_state(self.context.db, state)
+        else:
+            self._local = state
 
     def configure(self, *, enabled: bool, interval_s: float | None = None) -> TrafficState:
         """Switch on or off; a new interval applies at once."""
@@ -113,10 +118,7 @@ class TrafficSimulator:
 
     # --- the task ------------------------------------------------------------------------
 
-    async def start(self, *, reset: bool) -> None:
-        """``reset``: this process starts the server alone, so it sets the initial state."""
-        if reset:
-            await asyncio.to_thread(self.reset_state)
+    def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._changed = asyncio.Event()
         self._task = self._loop.create_task(self._run(), name="demo-traffic")
@@ -136,6 +138,8 @@ class TrafficSimulator:
 
     def _lead(self) -> bool:
         """Whether this worker runs the ticks (takes or renews the lease when due)."""
+        if not self._shared:
+            return True
         if time.monotonic() < self._lease_fresh_until:
             return True
         if hold_lease(self.context.db, LEASE, self.context.worker_id, now=utc_now(), ttl=LEASE_TTL):
