@@ -18,7 +18,10 @@ Sections, all by default; BENCH_ONLY=sync,server runs some only:
   BENCH_SERVER_REQUESTS, BENCH_SERVER_TIME_LIMIT_S; BENCH_SERVER_THINK_MS paces each client,
   e.g. 1000 for about one request a second each instead of flat out;
   BENCH_SERVER_LOAD_PROCESSES spreads the clients over that many processes, default 2);
-- upsell: offer ranking per card (BENCH_UPSELL_CARDS).
+- upsell: offer ranking per card (BENCH_UPSELL_CARDS);
+- rss: client memory over an hour of scripted use on the real window
+  (BENCH_RSS_CUSTOMERS, default 100000, its own cache build; BENCH_RSS_ACTIONS, default
+  3600); the row's ms columns hold MB: p50 after warm-up, p95 the most.
 
 Results of benchmarks that did not run this time are kept from the previous file.
 """
@@ -39,7 +42,7 @@ from tests.benchmarks.build import ROOT, BenchConfig, ensure_bench_cache
 from tests.benchmarks.gui_measures import bench_screen_pop_painted
 from tests.benchmarks.measures import BENCHMARKS as CORE
 from tests.benchmarks.measures import Result
-from tests.benchmarks.sections import bench_initial_sync, bench_upsell_rank
+from tests.benchmarks.sections import bench_client_rss, bench_initial_sync, bench_upsell_rank
 from tests.benchmarks.server_measures import (
     ServerBenchConfig,
     bench_change_propagation,
@@ -56,12 +59,14 @@ STANDALONE: dict[str, Callable[[], Result]] = {
     "change_propagation": lambda: bench_change_propagation(ServerBenchConfig.from_env()),
     "server_concurrency": lambda: bench_server_concurrency(ServerBenchConfig.from_env()),
     "upsell_rank": bench_upsell_rank,
+    "client_rss": bench_client_rss,
 }
 SECTIONS: dict[str, list[str]] = {
     "cache": CACHE_BENCHMARKS,
     "sync": ["initial_sync"],
     "server": ["change_propagation", "server_concurrency"],
     "upsell": ["upsell_rank"],
+    "rss": ["client_rss"],
 }
 KNOWN = [*CACHE_BENCHMARKS, *STANDALONE]
 
