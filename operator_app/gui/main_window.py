@@ -566,6 +566,15 @@ class MainWindow(QMainWindow):
     def name_status_items(self) -> None:
         self._connection_label.setToolTip(translate("MainWindow", "Connection to the server"))
         self._user_label.setToolTip(translate("MainWindow", "Signed-in user and role"))
+        # The start-up texts; once signed in and synced, the sync's retranslate says more.
+        self._sync_label.setText(
+            translate("MainWindow", "Last sync: {time}").format(
+                time=translate("MainWindow", "never")
+            )
+        )
+        self._user_label.setText(
+            f"{user_message(self.ctx.user_name)} · {fmt.role_name(self.ctx.user_role)}"
+        )
         names = (
             translate("MainWindow", "Connection state"),
             translate("MainWindow", "Pending local changes"),

@@ -108,10 +108,16 @@ class WindowSync(QObject):
         self.traffic_action: QAction | None = None
         self.demo_menu: QMenu | None = None
         self._connection: tuple[str, str] | None = None  # last (source text, tip) shown
+        self._user_shown: tuple[str, str] | None = None  # last (name, role) shown
+        self._last_sync_at: datetime | None = None
         self.retranslate()
 
     def retranslate(self) -> None:
         """Texts in the interface language (at start and when the language changes)."""
+        self._show_last_sync()
+        if self._user_shown is not None:
+            name, role = self._user_shown
+            self.window.user_label.setText(f"{name} · {role_name(role)}" if role else name)
         self.progress_bar.setAccessibleName(translate("WindowSync", "Sync progress"))
         self.sign_in_action.setText(translate("WindowSync", "&Sign in…"))
         self.sign_in_action.setToolTip(
@@ -374,10 +380,19 @@ class WindowSync(QObject):
     def _on_completed(self, event: SyncCompleted) -> None:
         self.progress_bar.hide()
         self._apply_deferred()
-        text = translate("MainWindow", "Last sync: {time}").format(time=format_moment(event.at))
+        self._last_sync_at = event.at
+        self._show_last_sync()
+
+    def _show_last_sync(self) -> None:
+        if self._last_sync_at is None:
+            return
+        text = translate("MainWindow", "Last sync: {time}").format(
+            time=format_moment(self._last_sync_at)
+        )
         self.window.sync_label.setText(text)
 
     def _show_user(self, name: str, role: str) -> None:
+        self._user_shown = (name, role)
         self.window.user_label.setText(f"{name} · {role_name(role)}" if role else name)
         self.user_shown.emit(name, role)
 
