@@ -33,8 +33,11 @@ from operator_app.server.routes import (
     value_metrics,
 )
 from operator_app.server.settings import API_PREFIX, ServerSettings
+from operator_app.server.shared_counter import SharedCounters
+from operator_app.server.shared_events import SharedEventHub
+from operator_app.server.shared_tokens import SharedTokenCache
 from operator_app.server.survey_runtime import SurveyRuntime
-from operator_app.server.token_cache import forget_on_account_writes
+from operator_app.server.token_cache import TokenCache, forget_on_account_writes
 from operator_app.server.traffic import TrafficSimulator
 
 DESCRIPTION = """Reference server of operator-app.
@@ -45,18 +48,38 @@ Errors are RFC 9457 problem+json documents whose `type` is a stable
 """
 
 
+def _hub_and_tokens(
+    db: Database, settings: ServerSettings
+) -> tuple[EventHub, TokenCache, SharedCounters | None]:
+    """In-process for one worker; through the database (and the counter file) for several."""
+    if settings.workers == 1:
+        return EventHub(settings.event_ring_size), TokenCache(), None
+    counters = SharedCounters(settings.shared_state) if settings.shared_state else None
+    hub = SharedEventHub(
+        db,
+        ring_size=settings.event_ring_size,
+        poll_seconds=settings.event_poll_seconds,
+        clock=settings.clock,
+        counters=counters,
+    )
+    return hub, (SharedTokenCache(counters) if counters else TokenCache()), counters
+
+
 def create_app(db: Database, settings: ServerSettings | None = None) -> FastAPI:
     """The app for ``db``. The caller owns ``db`` (and disposes of it after serving)."""
     settings = settings or ServerSettings()
+    hub, tokens, counters = _hub_and_tokens(db, settings)
     context = ServerContext(
         db=db,
         settings=settings,
-        hub=EventHub(settings.event_ring_size),
+        hub=hub,
         login_limiter=LoginRateLimiter(
+            db,
             allowed=settings.login_failures_allowed,
             window=settings.login_failure_window,
             clock=settings.clock,
         ),
+        tokens=tokens,
     )
 
     forget_on_account_writes(db.write_engine, context.tokens)
@@ -66,6 +89,7 @@ def create_app(db: Database, settings: ServerSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         context.hub.attach(asyncio.get_running_loop())
+        await context.hub.start()
         runtime.start()  # the survey delivery worker
         schedule = _app.state.refit_task = start_refit_schedule(context)
         traffic.start()  # idle unless switched on (demo databases only)
@@ -74,7 +98,10 @@ def create_app(db: Database, settings: ServerSettings | None = None) -> FastAPI:
         if schedule is not None:
             schedule.cancel()
         context.hub.close()
+        await context.hub.stop()
         await runtime.stop()
+        if counters is not None:
+            counters.close()
 
     app = FastAPI(
         title="operator-app server",

@@ -72,6 +72,18 @@ def _port(text: str) -> int:
     return _count(text, most=65535)
 
 
+MAX_WORKERS = 64
+
+
+def _workers(text: str) -> int:
+    try:
+        return _count(text, most=MAX_WORKERS)
+    except argparse.ArgumentTypeError as error:
+        raise argparse.ArgumentTypeError(
+            f"{error} (worker processes; about one per CPU core is useful)"
+        ) from None
+
+
 def _host(text: str) -> str:
     host = text.strip()
     if not host or len(host) > 253 or any(c.isspace() for c in host):
@@ -165,6 +177,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", type=_host, default="127.0.0.1", help="default 127.0.0.1")
     serve.add_argument("--port", type=_port, default=8765, help="default 8765")
     _add_database_option(serve)
+    serve.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        metavar="N",
+        help="worker processes serving requests (default 1; about one per CPU core)",
+    )
     serve.add_argument("--tls-cert", type=_existing_file, metavar="PEM", help="serve HTTPS")
     serve.add_argument("--tls-key", type=_existing_file, metavar="PEM", help="key for --tls-cert")
     serve.add_argument(
@@ -447,6 +466,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             tls_cert=args.tls_cert,
             tls_key=args.tls_key,
             settings=settings,
+            workers=args.workers,
         )
         return 0
     finally:

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 
 from operator_app.server.db import Database
 from operator_app.server.events import EventHub
+from operator_app.server.leases import new_holder_id
 from operator_app.server.ratelimit import LoginRateLimiter
 from operator_app.server.settings import ServerSettings
 from operator_app.server.token_cache import TokenCache
@@ -22,6 +23,8 @@ class ServerContext:
     hub: EventHub
     login_limiter: LoginRateLimiter
     tokens: TokenCache = field(default_factory=TokenCache)
+    # Names this app instance in leases (jobs that run in one worker only).
+    worker_id: str = field(default_factory=new_holder_id)
 
     def now(self) -> datetime:
         return self.settings.clock()

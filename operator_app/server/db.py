@@ -6,11 +6,14 @@ writers queue on the busy timeout instead of failing half-way with "database is
 locked"; readers run beside them in WAL mode. Writers of this process also take turns
 on a lock first: SQLite's busy handler waits by sleeping and polling, which under many
 concurrent writers wastes most of the wait and can starve one writer past the timeout.
+Worker processes of one server (``serve --workers N``) also take turns across processes
+on a lock file (:meth:`Database.share_writer_turn`), for the same reason.
 On PostgreSQL both are the same pool.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -138,6 +141,17 @@ class Database:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
         self._writer_turn = threading.Lock() if self.dialect == "sqlite" else None
+        self._process_turn: int | None = None  # fd of the lock file shared with other workers
+
+    def share_writer_turn(self, lock_file: Path) -> None:
+        """SQLite: also take turns with the other processes that use ``lock_file`` (an
+        ``flock`` wakes the next writer at once; SQLite's busy handler polls)."""
+        try:
+            import fcntl  # noqa: F401  (POSIX only)
+        except ImportError:  # pragma: no cover - Windows keeps the busy handler alone
+            return
+        if self._writer_turn is not None and self._process_turn is None:
+            self._process_turn = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
 
     @property
     def is_postgres(self) -> bool:
@@ -170,12 +184,30 @@ class Database:
                 "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked")
             )
         try:
-            with self._write() as session, session.begin():
+            with self._other_processes_turn(), self._write() as session, session.begin():
                 yield session
         finally:
             turn.release()
 
+    @contextmanager
+    def _other_processes_turn(self) -> Iterator[None]:
+        fd = self._process_turn
+        if fd is None:
+            yield
+            return
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
     def dispose(self) -> None:
+        if self._process_turn is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._process_turn)
+            self._process_turn = None
         self.engine.dispose()
         if self.write_engine is not self.engine:
             self.write_engine.dispose()

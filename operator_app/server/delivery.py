@@ -1,9 +1,13 @@
 """The outbound queue: claim what is due, send it, retry with backoff, dead-letter it.
 
-Rows of ``outbound_deliveries`` are claimed with a lease (``lease_until``) so two
-workers never send the same row at once; a worker that dies mid-send leaves the lease
-to run out and the row is tried again (at-least-once: receivers deduplicate on the
-``X-OperatorApp-Delivery`` id). Links are minted when a survey is actually sent, so no
+Rows of ``outbound_deliveries`` are claimed with a lease (``lease_until``, and the
+claim's own id in ``lease_claim``) so two workers never send the same row at once: the
+claim is one locked transaction (``BEGIN IMMEDIATE`` on SQLite, ``FOR UPDATE SKIP LOCKED``
+on PostgreSQL), and just before sending a worker checks that its claim still holds and
+renews it (a batch that took longer than the lease may have been claimed by another
+worker meanwhile). A worker that dies mid-send leaves the lease to run out and the row
+is tried again (at-least-once: receivers deduplicate on the ``X-OperatorApp-Delivery``
+id). Links are minted when a survey is actually sent, so no
 link secret waits in the queue. Nothing is held locked while talking to the network.
 """
 
@@ -47,7 +51,14 @@ def backoff(settings: DeliverySettings, attempts: int) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def claim_due(db: Database, *, now: datetime, lease: timedelta, limit: int = 20) -> list[uuid.UUID]:
+@dataclass(frozen=True, slots=True)
+class Claim:
+    token: uuid.UUID
+    ids: list[uuid.UUID]
+
+
+def claim_due(db: Database, *, now: datetime, lease: timedelta, limit: int = 20) -> Claim:
+    token = uuid.uuid4()
     with db.writing() as session:
         query = (
             select(OutboundDelivery.id)
@@ -65,9 +76,9 @@ def claim_due(db: Database, *, now: datetime, lease: timedelta, limit: int = 20)
             session.execute(
                 update(OutboundDelivery)
                 .where(OutboundDelivery.id.in_(ids))
-                .values(lease_until=now + lease)
+                .values(lease_until=now + lease, lease_claim=token)
             )
-    return ids
+    return Claim(token, ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,13 +155,25 @@ def _survey_message(
 
 
 def prepare(
-    db: Database, delivery_id: uuid.UUID, settings: DeliverySettings, now: datetime
+    db: Database,
+    delivery_id: uuid.UUID,
+    settings: DeliverySettings,
+    now: datetime,
+    claim: uuid.UUID | None = None,
 ) -> Prepared | None:
-    """Make the message for a claimed delivery; None when there is nothing to send."""
+    """Make the message for a claimed delivery; None when there is nothing to send (or,
+    with ``claim``, when that claim no longer holds the row)."""
     with db.writing() as session:
         delivery = session.get(OutboundDelivery, delivery_id, with_for_update=True)
         if delivery is None or delivery.status != "pending":
             return None
+        if claim is not None:
+            if delivery.lease_claim != claim or (
+                delivery.lease_until is None or delivery.lease_until <= now
+            ):
+                log.info("delivery %s: the claim ran out before sending", delivery.id)
+                return None
+            delivery.lease_until = now + timedelta(seconds=settings.lease_seconds)
         if delivery.kind == "review_alert":
             return Prepared(
                 delivery.id, "review_alert", "review_case.opened", webhook=delivery.payload
@@ -161,6 +184,7 @@ def prepare(
             delivery.status = "skipped"
             delivery.last_error = str(skip)
             delivery.lease_until = None
+            delivery.lease_claim = None
             delivery.updated_at = now
             return None
 
@@ -213,6 +237,7 @@ def settle(
             return None
         delivery.attempts += 1
         delivery.lease_until = None
+        delivery.lease_claim = None
         delivery.updated_at = now
         changes: list[PendingChange] = []
         if failure is None:
@@ -282,9 +307,13 @@ def _after_survey_sent(
 
 
 def run_one(
-    db: Database, delivery_id: uuid.UUID, settings: DeliverySettings, now: datetime
+    db: Database,
+    delivery_id: uuid.UUID,
+    settings: DeliverySettings,
+    now: datetime,
+    claim: uuid.UUID | None = None,
 ) -> int | None:
-    prepared = prepare(db, delivery_id, settings, now)
+    prepared = prepare(db, delivery_id, settings, now, claim)
     if prepared is None:
         return None
     failure: DeliveryFailure | None = None
@@ -307,5 +336,6 @@ def retry_dead(session: Session, delivery_id: uuid.UUID, now: datetime) -> Outbo
     delivery.attempts = 0
     delivery.next_attempt_at = now
     delivery.lease_until = None
+    delivery.lease_claim = None
     delivery.updated_at = now
     return delivery

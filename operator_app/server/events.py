@@ -7,6 +7,10 @@ told to re-sync) instead of being matched against unrelated numbers.
 
 ``publish`` may be called from any thread (endpoints run in a thread pool); each
 stream's queue lives on its event loop and is fed through ``call_soon_threadsafe``.
+
+This hub serves one process. When several worker processes serve one database
+(``serve --workers N``), :class:`~operator_app.server.shared_events.SharedEventHub`
+takes its place: same streams, events passed on through the database.
 """
 
 from __future__ import annotations
@@ -88,6 +92,12 @@ class EventHub:
     def closed(self) -> bool:
         return self._closed
 
+    async def start(self) -> None:
+        """Called once the server's loop runs (a shared hub starts reading the database)."""
+
+    async def stop(self) -> None:
+        """Called at shutdown, after :meth:`close`."""
+
     def publish(
         self, kind: str, data: dict[str, Any], *, audience: frozenset[str] | None = None
     ) -> HubEvent:
@@ -95,10 +105,20 @@ class EventHub:
             self._counter += 1
             event = HubEvent(self._counter, f"{self.boot}-{self._counter}", kind, data, audience)
             self._ring.append(event)
-            targets = [s for s in self._subscribers if event.visible_to(s.username)]
+            targets = self._targets(event)
         for subscription in targets:
             subscription.deliver(event)
         return event
+
+    def _targets(self, event: HubEvent) -> list[Subscription]:
+        return [s for s in self._subscribers if event.visible_to(s.username)]
+
+    def _fan_out(self, event: HubEvent) -> None:
+        """Deliver ``event`` to this process's streams (the shared hub's reader)."""
+        with self._lock:
+            targets = self._targets(event)
+        for subscription in targets:
+            subscription.deliver(event)
 
     def subscribe(self, username: str) -> Subscription:
         subscription = Subscription(username, asyncio.get_running_loop())
@@ -112,6 +132,10 @@ class EventHub:
     def unsubscribe(self, subscription: Subscription) -> None:
         with self._lock:
             self._subscribers.discard(subscription)
+
+    async def replay_for(self, last_event_id: str | None, username: str) -> Replay:
+        """:meth:`replay` from the event loop (a shared hub reads the database off it)."""
+        return self.replay(last_event_id, username)
 
     def replay(self, last_event_id: str | None, username: str) -> Replay:
         """Events after ``last_event_id`` that ``username`` may see."""

@@ -443,10 +443,55 @@ class OutboundDelivery(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime]
     lease_until: Mapped[datetime | None]
+    # Which claim holds the lease: a worker whose lease ran out (and was claimed by
+    # another) sees a different value and does not send.
+    lease_claim: Mapped[uuid.UUID | None]
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+# --- shared by the worker processes of one server (``serve --workers N``) ------------------
+
+
+class ServerEvent(Base):
+    """The event stream's recent hints, for every worker to fan out to its own streams.
+
+    ``id`` is the event's place in the stream (the number in ``Last-Event-ID``); only the
+    newest rows are kept (``events_store.py`` prunes the rest).
+    """
+
+    __tablename__ = "server_events"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+    id: Mapped[int] = mapped_column(BigSerial, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    data: Mapped[str] = mapped_column(Text)  # JSON text
+    audience: Mapped[list[Any] | None] = mapped_column(JSONDocument)  # usernames; None: all
+    at: Mapped[datetime]
+
+
+class LoginFailure(Base):
+    """Recent failed sign-ins per (username, client address), counted by every worker."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_key", "username", "client", "at"),
+        {"sqlite_autoincrement": True},
+    )
+    id: Mapped[int] = mapped_column(BigSerial, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100))
+    client: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(index=True)
+
+
+class WorkerLease(Base):
+    """A job that must run in one worker only: who holds it, and until when."""
+
+    __tablename__ = "worker_leases"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100))
+    until: Mapped[datetime]
 
 
 # entity name (API / change feed / demo rows) → mapped class; same names as the client's

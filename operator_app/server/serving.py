@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import uvicorn
 
@@ -52,20 +54,28 @@ def serve(
     tls_cert: Path | None = None,
     tls_key: Path | None = None,
     settings: ServerSettings | None = None,
+    workers: int = 1,
 ) -> None:
     """Serve until SIGINT/SIGTERM. The caller owns ``db``."""
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": log_level,
+        "ssl_certfile": tls_cert,
+        "ssl_keyfile": tls_key,
+        "server_header": False,
+        "ws": "none",
+        "timeout_graceful_shutdown": 5,
+    }
+    settings = settings or ServerSettings()
+    if workers > 1:
+        from operator_app.server.workers import serve_workers
+
+        settings = dataclasses.replace(settings, workers=workers)
+        serve_workers(db, workers=workers, settings=settings, uvicorn_options=options)
+        return
     app = create_app(db, settings)
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_level=log_level,
-        ssl_certfile=tls_cert,
-        ssl_keyfile=tls_key,
-        server_header=False,
-        ws="none",
-        timeout_graceful_shutdown=5,
-    )
+    config = uvicorn.Config(app, **options)
     server = GracefulServer(config, app.state.context.hub)  # configures logging
     logging.getLogger("uvicorn.access").addFilter(DropQueryStrings())
     server.run()

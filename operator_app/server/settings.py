@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 
 from operator_app.server.delivery_settings import DeliverySettings
 
@@ -41,5 +42,12 @@ class ServerSettings:
     traffic_interval_s: float = 8.0
     traffic_seed: int | None = None  # None: a different run each start
     traffic_operator: str = "operator"  # whose window the simulated calls pop up in
+    # How many processes serve this database together (`serve --workers N`). Above one,
+    # events, the sign-in limit and one-worker jobs go through the database, and
+    # ``shared_state`` (a counter file made by `serve`) lets workers notice each other's
+    # account changes and events at once.
+    workers: int = 1
+    shared_state: Path | None = None
+    event_poll_seconds: float = 0.2  # how often a worker reads the event table anyway
     # Tests move time forward (token expiry, rate-limit windows) without sleeping.
     clock: Callable[[], datetime] = field(default=utc_now)

@@ -220,19 +220,19 @@ class SurveyRuntime:
     def process_due(self, limit: int = 20) -> bool:
         """Send what is due (blocking; on a worker thread). True when the batch was full."""
         settings = self.delivery
-        ids = claim_due(
+        claim = claim_due(
             self.context.db,
             now=self.now(),
             lease=timedelta(seconds=settings.lease_seconds),
             limit=limit,
         )
-        for delivery_id in ids:
+        for delivery_id in claim.ids:
             if self._stopping:
                 return False
-            seq = run_one(self.context.db, delivery_id, settings, self.now())
+            seq = run_one(self.context.db, delivery_id, settings, self.now(), claim.token)
             if seq is not None:
                 self.context.hub.publish("change", {"seq": seq})
-        return len(ids) == limit
+        return len(claim.ids) == limit
 
 
 def get_runtime(request: Request) -> SurveyRuntime:

@@ -58,6 +58,7 @@ class ServerBenchConfig:
     poll_interval_s: float = 30.0  # as the real engine: pull at least this often
     page: int = 1000  # as the real engine's page size
     load_processes: int = 2  # load-generator processes the clients are spread over
+    workers: int = 1  # `serve --workers N`
 
     @classmethod
     def from_env(cls) -> ServerBenchConfig:
@@ -73,6 +74,7 @@ class ServerBenchConfig:
             think_ms=max(1.0, float(env.get("BENCH_SERVER_THINK_MS", cls.think_ms))),
             duration_s=float(env.get("BENCH_SERVER_DURATION_S", cls.duration_s)),
             load_processes=int(env.get("BENCH_SERVER_LOAD_PROCESSES", cls.load_processes)),
+            workers=int(env.get("BENCH_SERVER_WORKERS", cls.workers)),
         )
 
 
@@ -83,8 +85,19 @@ def _memory_tokens(url: str, user: str) -> TokenStore:
     return store
 
 
-def demo_server(folder: Path, customers: int) -> ServerProcess:
-    return ServerProcess(folder / "server").init(demo_customers=customers).start()
+def demo_server(folder: Path, customers: int, workers: int = 1) -> ServerProcess:
+    server = ServerProcess(folder / "server").init(demo_customers=customers)
+    server.start(*(["--workers", str(workers)] if workers > 1 else []))
+    if workers > 1:  # the first worker answers; wait until the others finished starting too
+        assert server.process is not None
+        deadline, before = time.monotonic() + 60, -1.0
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            used = _process_cpu_s(server.process.pid)
+            if used - before < 0.05:
+                break
+            before = used
+    return server
 
 
 # --- change propagation ----------------------------------------------------------------------
@@ -176,14 +189,15 @@ async def _propagation(url: str, folder: Path, samples: int) -> tuple[list[float
 def bench_change_propagation(config: ServerBenchConfig) -> Result:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        server = demo_server(folder, config.customers)
+        server = demo_server(folder, config.customers, config.workers)
         try:
             ours, theirs = asyncio.run(_propagation(server.url, folder, config.propagation_samples))
         finally:
             server.stop()
     return Result(
         "change_propagation",
-        f"demo server, {config.customers:,} customers; operator → supervisor",
+        f"demo server ({config.workers} worker(s)), {config.customers:,} customers; "
+        "operator → supervisor",
         len(ours),
         percentile(ours, 50),
         percentile(ours, 95),
@@ -306,12 +320,15 @@ def _drive(
 
 
 def _process_cpu_s(pid: int) -> float:
-    """User + system CPU seconds of a running process (Linux; 0 elsewhere)."""
+    """User + system CPU seconds of a running process and its child processes (the
+    workers of ``serve --workers N``; Linux; 0 elsewhere)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(_process_cpu_s(int(child)) for child in children)
 
 
 def _measured(
@@ -321,7 +338,7 @@ def _measured(
     server's CPU seconds for the load under test."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        server = demo_server(folder, config.customers)
+        server = demo_server(folder, config.customers, config.workers)
         try:
             assert server.process is not None
             shared = asyncio.run(_prepare(server.url))
@@ -367,6 +384,7 @@ def bench_server_concurrency(config: ServerBenchConfig) -> Result:
         config, {"think_ms": config.think_ms, "requests_per_client": ticks}, "client", pace
     )
     extra: dict[str, Any] = {
+        "workers": config.workers,
         "clients": config.clients,
         "load_processes": config.load_processes,
         "profile": "client",
@@ -382,7 +400,8 @@ def bench_server_concurrency(config: ServerBenchConfig) -> Result:
     }
     return Result(
         "server_concurrency",
-        f"demo server, {config.customers:,} customers; {config.clients} desktop clients, "
+        f"demo server ({config.workers} worker(s)), {config.customers:,} customers; "
+        f"{config.clients} desktop clients, "
         f"one request a second each (about); event streams open",
         len(load.latencies_ms),
         percentile(load.latencies_ms, 50),
@@ -400,6 +419,7 @@ def bench_server_saturation(config: ServerBenchConfig) -> Result:
     baseline, load, server_cpu_s = _measured(config, pace, "saturation", pace)
     figures = _figures(load, baseline, server_cpu_s)
     extra: dict[str, Any] = {
+        "workers": config.workers,
         "clients": config.clients,
         "requests_per_client": config.requests_per_client,
         "load_processes": config.load_processes,
@@ -415,7 +435,8 @@ def bench_server_saturation(config: ServerBenchConfig) -> Result:
     }
     return Result(
         "server_saturation",
-        f"demo server, {config.customers:,} customers; {config.clients} clients flat out",
+        f"demo server ({config.workers} worker(s)), {config.customers:,} customers; "
+        f"{config.clients} clients flat out",
         len(load.latencies_ms),
         percentile(load.latencies_ms, 50),
         percentile(load.latencies_ms, 95),

@@ -68,7 +68,8 @@ class ServerProcess:
     def create_user(self, username: str, role: str = "operator", name: str = "") -> None:
         self._run("create-user", username, "--role", role, "--name", name or username.title())
 
-    def start(self) -> ServerProcess:
+    def start(self, *extra: str, env: dict[str, str] | None = None) -> ServerProcess:
+        """``serve`` with ``extra`` arguments (e.g. ``--workers 2``) and ``env`` added."""
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [
@@ -82,11 +83,15 @@ class ServerProcess:
                     self.database_url,
                     "--log-level",
                     "warning",
+                    *extra,
                 ],
+                env=_env(**(env or {})),
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 30
+        # Generous: worker processes (--workers) import the whole server each, and a busy
+        # machine makes that slow; the loop returns as soon as the server answers.
+        deadline = time.monotonic() + 90
         while True:
             try:
                 if httpx.get(f"{self.url}/api/v1/version", timeout=1).status_code == 200:

@@ -62,7 +62,7 @@ _DESCRIPTION = (
     description=_DESCRIPTION,
 )
 async def get_traffic(simulator: DemoSimulator) -> DemoTraffic:
-    state = simulator.state
+    state = await run_in_threadpool(simulator.load_state)
     return DemoTraffic(enabled=state.enabled, interval_s=state.interval_s)
 
 
@@ -74,5 +74,7 @@ async def get_traffic(simulator: DemoSimulator) -> DemoTraffic:
     description=_DESCRIPTION,
 )
 async def put_traffic(body: DemoTrafficUpdate, simulator: DemoSimulator) -> DemoTraffic:
-    state = simulator.configure(enabled=body.enabled, interval_s=body.interval_s)
+    state = await run_in_threadpool(
+        lambda: simulator.configure(enabled=body.enabled, interval_s=body.interval_s)
+    )
     return DemoTraffic(enabled=state.enabled, interval_s=state.interval_s)

@@ -57,7 +57,7 @@ async def _stream(
 ) -> AsyncIterator[ServerSentEvent | bytes]:
     hub = context.hub
     try:
-        replay = hub.replay(last_event_id, subscription.username)
+        replay = await hub.replay_for(last_event_id, subscription.username)
         if replay.stale or not last_event_id:
             # Missed hints cannot be replayed: say where the feed is; the client pulls.
             seq = await run_in_threadpool(_latest_seq, context)
