@@ -30,10 +30,10 @@ from operator_app.analytics.rfm import DAYS_PER_UNIT, RFM
 from operator_app.analytics.scoring import ClvModel
 from operator_app.analytics.segments import (
     DEFAULT_SEGMENT_THRESHOLDS,
-    CustomerSegment,
+    SEGMENT_ORDER,
     SegmentThresholds,
     clv_quantiles,
-    segment,
+    segment_indices,
 )
 
 FloatArray = NDArray[np.float64]
@@ -46,7 +46,7 @@ CLV_STEP = Decimal("1.00")  # at least one unit of money
 MAX_MONEY = Decimal("999999999999.99")  # numeric(14, 2)
 MIN_P_ALIVE = 1e-6  # P(alive) is never exactly 0 in BG/NBD; keep it in (0, 1]
 
-SEGMENTS: tuple[str, ...] = tuple(s.value for s in CustomerSegment)
+SEGMENTS: tuple[str, ...] = tuple(s.value for s in SEGMENT_ORDER)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -86,24 +86,7 @@ def score_arrays(
     clv = np.where(np.isfinite(clv), clv, 0.0)
     quantiles = clv_quantiles(clv)
     idle_days = np.maximum(age - tx, 0.0) * DAYS_PER_UNIT[model.unit]
-    orders = rfm.order_count
-    index = {name: i for i, name in enumerate(SEGMENTS)}
-    segments = np.fromiter(
-        (
-            index[
-                segment(
-                    float(alive[i]),
-                    float(quantiles[i]),
-                    int(orders[i]),
-                    float(idle_days[i]),
-                    thresholds,
-                ).value
-            ]
-            for i in range(len(x))
-        ),
-        dtype=np.int8,
-        count=len(x),
-    )
+    segments = segment_indices(alive, quantiles, rfm.order_count, idle_days, thresholds)
     return ScoreArrays(alive, purchases, clv, segments)
 
 

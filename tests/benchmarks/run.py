@@ -18,7 +18,10 @@ Sections, all by default; BENCH_ONLY=sync,server runs some only:
   BENCH_SERVER_REQUESTS, BENCH_SERVER_TIME_LIMIT_S; BENCH_SERVER_THINK_MS paces each client,
   e.g. 1000 for about one request a second each instead of flat out;
   BENCH_SERVER_LOAD_PROCESSES spreads the clients over that many processes, default 2);
-- upsell: offer ranking per card (BENCH_UPSELL_CARDS).
+- upsell: offer ranking per card (BENCH_UPSELL_CARDS);
+- refit: the customer-value refit (``analytics refit``) on BENCH_REFIT_CUSTOMERS (default
+  1000000) customers' synthetic order history, first run and "nothing new" run, wall / CPU /
+  peak RSS (the seeded server DB is built once into .bench-cache/, about 2 GB at 1M).
 
 Results of benchmarks that did not run this time are kept from the previous file.
 """
@@ -39,6 +42,7 @@ from tests.benchmarks.build import ROOT, BenchConfig, ensure_bench_cache
 from tests.benchmarks.gui_measures import bench_screen_pop_painted
 from tests.benchmarks.measures import BENCHMARKS as CORE
 from tests.benchmarks.measures import Result
+from tests.benchmarks.refit_bench import bench_refit
 from tests.benchmarks.sections import bench_initial_sync, bench_upsell_rank
 from tests.benchmarks.server_measures import (
     ServerBenchConfig,
@@ -50,18 +54,20 @@ BENCHMARKS = dict(CORE)
 BENCHMARKS["screen_pop_painted"] = bench_screen_pop_painted
 CACHE_BENCHMARKS = list(BENCHMARKS)
 
-# Sections that need no big local cache: each runs on its own.
-STANDALONE: dict[str, Callable[[], Result]] = {
+# Sections that need no big local cache: each runs on its own (some give several results).
+STANDALONE: dict[str, Callable[[], Result | list[Result]]] = {
     "initial_sync": bench_initial_sync,
     "change_propagation": lambda: bench_change_propagation(ServerBenchConfig.from_env()),
     "server_concurrency": lambda: bench_server_concurrency(ServerBenchConfig.from_env()),
     "upsell_rank": bench_upsell_rank,
+    "refit": bench_refit,
 }
 SECTIONS: dict[str, list[str]] = {
     "cache": CACHE_BENCHMARKS,
     "sync": ["initial_sync"],
     "server": ["change_propagation", "server_concurrency"],
     "upsell": ["upsell_rank"],
+    "refit": ["refit"],
 }
 KNOWN = [*CACHE_BENCHMARKS, *STANDALONE]
 
@@ -140,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"running {name}…", file=sys.stderr, flush=True)
         started = time.perf_counter()
         if name in STANDALONE:
-            results.append(STANDALONE[name]())
+            produced = STANDALONE[name]()
+            results.extend(produced if isinstance(produced, list) else [produced])
         else:
             assert stats is not None
             results.append(BENCHMARKS[name](config, stats))
