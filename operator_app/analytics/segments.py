@@ -24,6 +24,7 @@ from enum import StrEnum
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
 from operator_app.analytics._inputs import FloatArray, as_vector
 
 

@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tests.benchmarks.refit_seed import CACHE, ROOT, cached_db
+from tests.benchmarks.refit_seed import CACHE, ROOT, cached_db, seed_summary
 
 if TYPE_CHECKING:  # the measures module loads Qt; the baseline child must stay small
     from tests.benchmarks.measures import Result
@@ -51,9 +51,7 @@ def run_child(command: list[str]) -> dict[str, Any]:
 
 
 def refit(path: Path) -> dict[str, Any]:
-    measured = run_child(
-        [str(SERVER), "analytics", "refit", "--database-url", f"sqlite:///{path}"]
-    )
+    measured = run_child([str(SERVER), "analytics", "refit", "--database-url", f"sqlite:///{path}"])
     with sqlite3.connect(path) as connection:
         row = connection.execute(
             "SELECT customers, changed, details FROM analytics_runs "
@@ -96,7 +94,7 @@ def measure(customers: int, seed: int) -> dict[str, Any]:
     return {
         "customers": customers,
         "seed": seed,
-        "seeded": None if seeded is None else {**seeded.__dict__, "rows_per_s": seeded.rows_per_s},
+        "seeded": None if seeded is None else seed_summary(seeded),
         "first": first,
         "again": again,
         "baseline": {**baseline, **counts},

@@ -205,7 +205,9 @@ _DAY_EDGES = [0.0, 180.0, 365.0]
         min_size=1,
         max_size=60,
     ),
-    st.sampled_from([SegmentThresholds(), SegmentThresholds(lost_after_days=800, at_risk_p_alive=0.2)]),
+    st.sampled_from(
+        [SegmentThresholds(), SegmentThresholds(lost_after_days=800, at_risk_p_alive=0.2)]
+    ),
 )
 def test_segment_indices_are_segment_for_every_customer(rows, thresholds) -> None:
     p, q, orders, days = (np.array(column) for column in zip(*rows, strict=True))
