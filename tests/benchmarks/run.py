@@ -103,6 +103,15 @@ def table(results: list[Result]) -> str:
             f"rows/s plain; whole build {extra['build_rows']:,} rows in {extra['build_s']} s "
             f"({extra['build_rows_per_s']:,} rows/s)"
         )
+    for r in results:
+        if r.name in ("refit", "refit_again"):
+            e = r.extra
+            notes.append(
+                f"  {r.name}: {e['wall_s']} s wall, {e['cpu_s']} s CPU, peak RSS "
+                f"{e['peak_rss_mb']} MB, {e['customers_per_s']:,} customers/s, "
+                f"{e['changed']:,} rewritten; baseline {r.baseline_p95_ms / 1000:.2f} s wall, "
+                f"{e['baseline_cpu_s']} s CPU, {e['baseline_peak_rss_mb']} MB"
+            )
     return "\n".join([*lines, "", *notes])
 
 
