@@ -204,6 +204,8 @@ def error_from_response(response: httpx.Response) -> ApiError:
 def _transport_error(exc: httpx.TransportError, server: str) -> NetworkError:
     if isinstance(exc, httpx.TimeoutException):
         return NetworkError(f"The server {server} did not answer in time.")
+    if isinstance(exc, httpx.ProxyError):  # the proxy refused the tunnel (CONNECT)
+        return NetworkError(f"Cannot reach {server} through the proxy.")
     cause: BaseException | None = exc
     while cause is not None:
         if isinstance(cause, ssl.SSLCertVerificationError):

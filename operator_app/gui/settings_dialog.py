@@ -386,6 +386,7 @@ class SettingsDialog(QDialog):
                 values["connection.server_url"],
                 ca_bundle=values["connection.ca_bundle"] or None,
                 timeout_s=float(values["connection.timeout_s"]),
+                proxy=values["connection.proxy"] or None,
             )
             ui.testResultLabel.setText(user_message(report.message))
             ui.testResultLabel.setProperty("ok", report.ok)

@@ -45,6 +45,57 @@ def _patterns() -> list[tuple[re.Pattern[str], Rewrite]]:
             ),
         ),
         (
+            re.compile(r"Cannot reach (?P<server>.+?) through the proxy\."),
+            _fill(translate("ServerMessages", "Cannot reach {server} through the proxy.")),
+        ),
+        (
+            re.compile(r"The proxy address (?P<proxy>.+?) is not valid\."),
+            _fill(translate("ServerMessages", "The proxy address {proxy} is not valid.")),
+        ),
+        (
+            re.compile(r"The proxy's host name '(?P<host>.+?)' could not be found \(DNS\)\..*"),
+            _fill(
+                translate(
+                    "ServerMessages",
+                    "The proxy's host name “{host}” could not be found (DNS). Check the proxy "
+                    "address.",
+                )
+            ),
+        ),
+        (
+            re.compile(
+                r"The proxy refused the connection: nothing listens on (?P<host>.+?) port "
+                r"(?P<port>\d+)\..*"
+            ),
+            _fill(
+                translate(
+                    "ServerMessages",
+                    "The proxy refused the connection: nothing listens on {host} port {port}. "
+                    "Check the proxy address.",
+                )
+            ),
+        ),
+        (
+            re.compile(r"The proxy asks for a user name and password.*"),
+            _exact(
+                translate(
+                    "ServerMessages",
+                    "The proxy asks for a user name and password; put them in the proxy "
+                    "address (http://user:password@proxy:port).",
+                )
+            ),
+        ),
+        (
+            re.compile(r"The proxy answers, but it could not reach (?P<url>\S+)\..*"),
+            _fill(
+                translate(
+                    "ServerMessages",
+                    "The proxy answers, but it could not reach {url}. Check the server "
+                    "address, or ask whether the proxy lets this address through.",
+                )
+            ),
+        ),
+        (
             re.compile(r"The server (?P<server>.+?) did not answer in time\."),
             _fill(translate("ServerMessages", "The server {server} did not answer in time.")),
         ),

@@ -178,3 +178,20 @@ def test_connection_refused(loop, dialog: SettingsDialog) -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     assert run_test(loop, dialog, f"http://127.0.0.1:{port}").startswith("Connection refused")
+
+
+def test_connection_uses_the_proxy_typed_in_the_dialog(
+    loop: asyncio.AbstractEventLoop,
+    dialog: SettingsDialog,
+    our_server: str,  # noqa: F811
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    dialog.ui.proxyEdit.setText(f"http://127.0.0.1:{port}")
+    text = run_test(loop, dialog, our_server)
+    assert text.startswith(
+        f"The proxy refused the connection: nothing listens on 127.0.0.1 port {port}."
+    )
+    dialog.ui.proxyEdit.clear()
+    assert run_test(loop, dialog, our_server).startswith("Connected: operator-app server")
