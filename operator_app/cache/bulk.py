@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import CreateIndex
 
 from operator_app.cache import fts, rowpack
+from operator_app.cache.db import PAGE_CACHE_PRAGMA
 from operator_app.cache.models import ENTITY_TABLES
 from operator_app.domain.phones import normalize_phone
 from operator_app.domain.text import name_key
@@ -45,7 +46,7 @@ _LOAD_PRAGMAS = (
 _NORMAL_PRAGMAS = (
     "PRAGMA foreign_keys = ON",
     "PRAGMA synchronous = FULL",
-    "PRAGMA cache_size = -32768",
+    PAGE_CACHE_PRAGMA,
 )
 
 

@@ -3003,6 +3003,30 @@
         <translation>Cannot connect to {server}: the server is unreachable or offline.</translation>
     </message>
     <message>
+        <source>Cannot reach {server} through the proxy.</source>
+        <translation>Cannot reach {server} through the proxy.</translation>
+    </message>
+    <message>
+        <source>The proxy address {proxy} is not valid.</source>
+        <translation>The proxy address {proxy} is not valid.</translation>
+    </message>
+    <message>
+        <source>The proxy&apos;s host name “{host}” could not be found (DNS). Check the proxy address.</source>
+        <translation>The proxy&apos;s host name “{host}” could not be found (DNS). Check the proxy address.</translation>
+    </message>
+    <message>
+        <source>The proxy refused the connection: nothing listens on {host} port {port}. Check the proxy address.</source>
+        <translation>The proxy refused the connection: nothing listens on {host} port {port}. Check the proxy address.</translation>
+    </message>
+    <message>
+        <source>The proxy asks for a user name and password; put them in the proxy address (http://user:password@proxy:port).</source>
+        <translation>The proxy asks for a user name and password; put them in the proxy address (http://user:password@proxy:port).</translation>
+    </message>
+    <message>
+        <source>The proxy answers, but it could not reach {url}. Check the server address, or ask whether the proxy lets this address through.</source>
+        <translation>The proxy answers, but it could not reach {url}. Check the server address, or ask whether the proxy lets this address through.</translation>
+    </message>
+    <message>
         <source>The server {server} did not answer in time.</source>
         <translation>The server {server} did not answer in time.</translation>
     </message>

@@ -3029,6 +3029,30 @@
         <translation>Не удаётся подключиться к {server}: сервер недоступен или выключен.</translation>
     </message>
     <message>
+        <source>Cannot reach {server} through the proxy.</source>
+        <translation>Не удаётся связаться с {server} через прокси-сервер.</translation>
+    </message>
+    <message>
+        <source>The proxy address {proxy} is not valid.</source>
+        <translation>Адрес прокси-сервера {proxy} указан неверно.</translation>
+    </message>
+    <message>
+        <source>The proxy&apos;s host name “{host}” could not be found (DNS). Check the proxy address.</source>
+        <translation>Имя прокси-сервера «{host}» не найдено (DNS). Проверьте адрес прокси-сервера.</translation>
+    </message>
+    <message>
+        <source>The proxy refused the connection: nothing listens on {host} port {port}. Check the proxy address.</source>
+        <translation>Прокси-сервер отклонил подключение: на {host}, порт {port}, ничего не запущено. Проверьте адрес прокси-сервера.</translation>
+    </message>
+    <message>
+        <source>The proxy asks for a user name and password; put them in the proxy address (http://user:password@proxy:port).</source>
+        <translation>Прокси-сервер требует имя пользователя и пароль; укажите их в адресе прокси-сервера (http://пользователь:пароль@прокси:порт).</translation>
+    </message>
+    <message>
+        <source>The proxy answers, but it could not reach {url}. Check the server address, or ask whether the proxy lets this address through.</source>
+        <translation>Прокси-сервер отвечает, но не может связаться с {url}. Проверьте адрес сервера или узнайте, пропускает ли прокси-сервер этот адрес.</translation>
+    </message>
+    <message>
         <source>The server {server} did not answer in time.</source>
         <translation>Сервер {server} не ответил вовремя.</translation>
     </message>

@@ -19,6 +19,9 @@ Sections, all by default; BENCH_ONLY=sync,server runs some only:
   e.g. 1000 for about one request a second each instead of flat out;
   BENCH_SERVER_LOAD_PROCESSES spreads the clients over that many processes, default 2);
 - upsell: offer ranking per card (BENCH_UPSELL_CARDS);
+- rss: client memory over an hour of scripted use on the real window
+  (BENCH_RSS_CUSTOMERS, default 100000, its own cache build; BENCH_RSS_ACTIONS, default
+  3600); the row's ms columns hold MB: p50 after warm-up, p95 the most;
 - refit: the customer-value refit (``analytics refit``) on BENCH_REFIT_CUSTOMERS (default
   1000000) customers' synthetic order history, first run and "nothing new" run, wall / CPU /
   peak RSS (the seeded server DB is built once into .bench-cache/, about 2 GB at 1M).
@@ -43,7 +46,7 @@ from tests.benchmarks.gui_measures import bench_screen_pop_painted
 from tests.benchmarks.measures import BENCHMARKS as CORE
 from tests.benchmarks.measures import Result
 from tests.benchmarks.refit_bench import bench_refit
-from tests.benchmarks.sections import bench_initial_sync, bench_upsell_rank
+from tests.benchmarks.sections import bench_client_rss, bench_initial_sync, bench_upsell_rank
 from tests.benchmarks.server_measures import (
     ServerBenchConfig,
     bench_change_propagation,
@@ -60,6 +63,7 @@ STANDALONE: dict[str, Callable[[], Result | list[Result]]] = {
     "change_propagation": lambda: bench_change_propagation(ServerBenchConfig.from_env()),
     "server_concurrency": lambda: bench_server_concurrency(ServerBenchConfig.from_env()),
     "upsell_rank": bench_upsell_rank,
+    "client_rss": bench_client_rss,
     "refit": bench_refit,
 }
 SECTIONS: dict[str, list[str]] = {
@@ -67,6 +71,7 @@ SECTIONS: dict[str, list[str]] = {
     "sync": ["initial_sync"],
     "server": ["change_propagation", "server_concurrency"],
     "upsell": ["upsell_rank"],
+    "rss": ["client_rss"],
     "refit": ["refit"],
 }
 KNOWN = [*CACHE_BENCHMARKS, *STANDALONE]

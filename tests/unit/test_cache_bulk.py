@@ -222,5 +222,5 @@ def test_connections_get_their_safety_pragmas_back(tmp_path: Path) -> None:
         for conn in (first, second):
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
-            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -32768
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -8192
     engine.dispose()

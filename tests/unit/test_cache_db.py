@@ -51,8 +51,8 @@ def test_every_connection_gets_the_pragmas(tmp_path: Path) -> None:
             assert pragma("foreign_keys") == 1
             assert pragma("busy_timeout") == 5000
             assert pragma("temp_store") == 2  # MEMORY
-            assert pragma("cache_size") == -32768
-            assert pragma("mmap_size") == 268435456
+            assert pragma("cache_size") == -8192
+            assert pragma("mmap_size") == 0
     engine.dispose()
 
 
