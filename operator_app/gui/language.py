@@ -111,6 +111,9 @@ def retranslate_window(window: MainWindow) -> None:
     window.composer.retranslate()
     window.name_status_items()
     window.sync.retranslate()
+    supervisor = getattr(window, "supervisor", None)
+    if supervisor is not None:
+        supervisor.retranslate()
     menus = getattr(window, "app_menus", None)
     if menus is not None:
         menus.retranslate()

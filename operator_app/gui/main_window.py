@@ -566,6 +566,10 @@ class MainWindow(QMainWindow):
     def name_status_items(self) -> None:
         self._connection_label.setToolTip(translate("MainWindow", "Connection to the server"))
         self._user_label.setToolTip(translate("MainWindow", "Signed-in user and role"))
+        # The start-up user (demo or "not signed in"); a signed-in one is the sync's.
+        self._user_label.setText(
+            f"{user_message(self.ctx.user_name)} · {fmt.role_name(self.ctx.user_role)}"
+        )
         names = (
             translate("MainWindow", "Connection state"),
             translate("MainWindow", "Pending local changes"),

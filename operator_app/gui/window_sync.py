@@ -108,10 +108,14 @@ class WindowSync(QObject):
         self.traffic_action: QAction | None = None
         self.demo_menu: QMenu | None = None
         self._connection: tuple[str, str] | None = None  # last (source text, tip) shown
+        self._user_shown: tuple[str, str] | None = None  # last (name, role) shown
         self.retranslate()
 
     def retranslate(self) -> None:
         """Texts in the interface language (at start and when the language changes)."""
+        if self._user_shown is not None:
+            name, role = self._user_shown
+            self.window.user_label.setText(f"{name} · {role_name(role)}" if role else name)
         self.progress_bar.setAccessibleName(translate("WindowSync", "Sync progress"))
         self.sign_in_action.setText(translate("WindowSync", "&Sign in…"))
         self.sign_in_action.setToolTip(
@@ -378,6 +382,7 @@ class WindowSync(QObject):
         self.window.sync_label.setText(text)
 
     def _show_user(self, name: str, role: str) -> None:
+        self._user_shown = (name, role)
         self.window.user_label.setText(f"{name} · {role_name(role)}" if role else name)
         self.user_shown.emit(name, role)
 

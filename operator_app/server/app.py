@@ -14,7 +14,7 @@ from operator_app.server.context import ServerContext
 from operator_app.server.db import Database
 from operator_app.server.errors import install_error_handlers
 from operator_app.server.events import EventHub
-from operator_app.server.middleware import ApiVersionHeader, BodySizeLimit, CrashToProblem
+from operator_app.server.middleware import ApiEnvelope
 from operator_app.server.ratelimit import LoginRateLimiter
 from operator_app.server.refit_schedule import start_refit_schedule
 from operator_app.server.routes import (
@@ -106,8 +106,5 @@ def create_app(db: Database, settings: ServerSettings | None = None) -> FastAPI:
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(survey_page.router)  # /s/{token}: the customers' page, outside the API
-    # Added innermost first: the version header also marks 413 and 500 answers.
-    app.add_middleware(CrashToProblem)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(ApiVersionHeader)
+    app.add_middleware(ApiEnvelope, max_bytes=settings.max_body_bytes)
     return app

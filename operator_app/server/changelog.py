@@ -11,6 +11,7 @@ last inserts and the commit.
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from collections.abc import Iterable
@@ -18,8 +19,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, String, func, literal_column, select, text, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    text,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from operator_app.domain.enums import Role
 from operator_app.server.models import ENTITY_MODELS, Base, ChangeLog
@@ -93,6 +107,25 @@ def append(
     return max(entry.seq for entry in entries)
 
 
+@functools.lru_cache(maxsize=16)
+def _feed_statement(entities: frozenset[str]) -> Select[Any]:
+    """The page query for one scope, built once: only ``since`` and ``limit`` vary.
+
+    The entity names are rendered into the SQL (they are this module's own constants),
+    so no expanding IN parameter is processed per execution.
+    """
+    log = ChangeLog.__table__
+    query = select(
+        log.c.seq, log.c.entity, type_coerce(log.c.entity_id, String), log.c.op, log.c.data
+    ).where(log.c.seq > bindparam("since", type_=BigInteger))
+    if entities != frozenset(ENTITY_MODELS):
+        names: list[ColumnElement[Any]] = [
+            literal_column(f"'{entity}'") for entity in sorted(entities)
+        ]
+        query = query.where((log.c.entity + literal_column("''")).in_(names))
+    return query.order_by(log.c.seq).limit(bindparam("limit", type_=Integer))
+
+
 def feed_query(since: int, limit: int, entities: frozenset[str]) -> Select[Any]:
     """The page query: walks the primary key in ``seq`` order and filters on the way.
 
@@ -101,25 +134,20 @@ def feed_query(since: int, limit: int, entities: frozenset[str]) -> Select[Any]:
     reordered still have one leading with ``entity``, and SQLite without statistics
     would then read every matching row of the whole log and sort them, for each page.
     """
-    log = ChangeLog.__table__
-    query = select(
-        log.c.seq, log.c.entity, type_coerce(log.c.entity_id, String), log.c.op, log.c.data
-    ).where(log.c.seq > since)
-    if entities != frozenset(ENTITY_MODELS):
-        query = query.where((log.c.entity + literal_column("''")).in_(sorted(entities)))
-    return query.order_by(log.c.seq).limit(limit)
+    return _feed_statement(entities).params(since=since, limit=limit)
 
 
 def read_page(
-    session: Session, *, since: int, limit: int, entities: frozenset[str]
+    conn: Connection, *, since: int, limit: int, entities: frozenset[str]
 ) -> tuple[list[str], int | None, bool]:
     """Up to ``limit`` changes after ``since`` among ``entities``, as JSON objects ready to
     send; the last ``seq`` among them (None when empty); whether more follow.
 
-    This is the hottest read of all, so it stays close to the driver: Core, not ORM;
-    the id as stored text (no ``uuid.UUID`` per row); the snapshot is already JSON.
+    This is the hottest read of all, so it stays close to the driver: Core, not ORM, on
+    a plain connection; one prepared statement per scope; the id as stored text (no
+    ``uuid.UUID`` per row); the snapshot is already JSON.
     """
-    rows = session.connection().execute(feed_query(since, limit + 1, entities)).all()
+    rows = conn.execute(_feed_statement(entities), {"since": since, "limit": limit + 1}).all()
     page = rows[:limit]
     items = [
         f'{{"seq":{seq},"entity":"{entity}","id":"{_dashed(entity_id)}","op":"{op}","data":{data}}}'

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,6 +34,7 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 # open, so a busy minute does not open and close overflow connections (each open
 # repeats the PRAGMAs below).
 SQLITE_POOL_SIZE = 40
+_SINGLE_STATEMENT = "operator_app_single_statement"  # execution option: see single_read
 
 
 class DatabaseUrlError(ValueError):
@@ -112,6 +113,8 @@ def _configure_sqlite(engine: Engine, *, immediate: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(_SINGLE_STATEMENT):
+            return  # one statement is a consistent snapshot by itself: no BEGIN to send
         connection.exec_driver_sql(begin)
 
 
@@ -144,6 +147,15 @@ class Database:
     def reading(self) -> Iterator[Session]:
         with self._read() as session, session.begin():
             yield session
+
+    @contextmanager
+    def single_read(self) -> Iterator[Connection]:
+        """A Core connection for ONE read statement, for the hottest reads (the change
+        feed, customer search, the idempotency check): no ORM session to set up, and on
+        SQLite no BEGIN, since a single statement reads one consistent snapshot anyway.
+        Run more than one statement on it and each sees its own snapshot."""
+        with self.engine.connect() as conn:
+            yield conn.execution_options(**{_SINGLE_STATEMENT: True})
 
     @contextmanager
     def writing(self) -> Iterator[Session]:

@@ -1,7 +1,8 @@
-"""ASGI middleware: the request body limit and the API version header.
+"""ASGI middleware: the API version header, the request body limit, crashes as problems.
 
-Both are plain ASGI (no ``BaseHTTPMiddleware``) so streaming responses such as the
-event stream pass through untouched.
+One plain ASGI layer (no ``BaseHTTPMiddleware``), so streaming responses such as the
+event stream pass through untouched; and one layer, not three, because every request
+and every message of every event stream passes through each layer's wrapper.
 """
 
 from __future__ import annotations
@@ -15,38 +16,52 @@ from operator_app.server.settings import API_VERSION
 
 log = logging.getLogger("operator_app.server")
 
-
-class ApiVersionHeader:
-    """Adds ``X-API-Version`` to every response, errors included."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_version(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers.append((b"x-api-version", str(API_VERSION).encode()))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await self.app(scope, receive, send_with_version)
+_VERSION_HEADER = (b"x-api-version", str(API_VERSION).encode())
 
 
-class BodySizeLimit:
-    """Refuses request bodies over ``max_bytes`` with 413 before the app parses them.
+class ApiEnvelope:
+    """For every HTTP request, from the outside in:
 
-    A declared Content-Length over the limit is refused at once; otherwise the body is
-    read (up to the limit) and handed to the app in one piece.
+    - ``X-API-Version`` on every response, errors included (413 and 500 below too);
+    - request bodies over ``max_bytes`` refused with 413 before the app parses them: a
+      declared Content-Length over the limit at once, otherwise the body is read (up to
+      the limit) and handed to the app in one piece;
+    - an unexpected exception becomes a bare 500 problem; the details go to the log only.
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_with_version(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message = {**message, "headers": [*message.get("headers", ()), _VERSION_HEADER]}
+            await send(message)
+
+        replay = await self._limited_body(scope, receive, send_with_version)
+        if replay is None:
+            return  # refused, or the client went away
+        try:
+            await self.app(scope, replay, send_with_version)
+        except Exception:
+            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if started:  # too late for a clean answer: drop the connection
+                raise
+            response = problem_response(
+                500,
+                "internal-error",
+                "The server failed to handle this request; it has been logged.",
+                instance=scope.get("path"),
+            )
+            await response(scope, receive, send_with_version)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem_response(
@@ -57,11 +72,17 @@ class BodySizeLimit:
         )
         await response(scope, receive, send)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
+    async def _limited_body(self, scope: Scope, receive: Receive, send: Send) -> Receive | None:
+        """The ``receive`` for the app, or None when the request was answered already."""
+        declared: bytes | None = None
+        chunked = False
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                declared = value
+            elif name == b"transfer-encoding":
+                chunked = True
+        if declared is None and not chunked:
+            return receive  # no body at all (HTTP/1.1): nothing to count or to hold
         if declared is not None:
             try:
                 size = int(declared)
@@ -75,21 +96,21 @@ class BodySizeLimit:
                     instance=scope.get("path"),
                 )
                 await response(scope, receive, send)
-                return
+                return None
             if size > self.max_bytes:
                 await self._refuse(scope, receive, send)
-                return
+                return None
         chunks: list[bytes] = []
         received = 0
         while True:
             message = await receive()
             if message["type"] != "http.request":  # the client went away
-                return
+                return None
             chunk = message.get("body", b"")
             received += len(chunk)
             if received > self.max_bytes:
                 await self._refuse(scope, receive, send)
-                return
+                return None
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
@@ -103,37 +124,4 @@ class BodySizeLimit:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()  # later calls wait for the disconnect, as usual
 
-        await self.app(scope, replay, send)
-
-
-class CrashToProblem:
-    """An unexpected exception becomes a bare 500 problem; the details go to the log only."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracking_send)
-        except Exception:
-            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
-            if started:  # too late for a clean answer: drop the connection
-                raise
-            response = problem_response(
-                500,
-                "internal-error",
-                "The server failed to handle this request; it has been logged.",
-                instance=scope.get("path"),
-            )
-            await response(scope, receive, send)
+        return replay

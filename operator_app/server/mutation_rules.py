@@ -8,13 +8,14 @@ the client now sets to something else, is a conflict; every other field merges.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, bindparam, delete, literal_column, select
 from sqlalchemy.orm import Session
 
 from operator_app.domain.enums import Channel, ConversationStatus, OfferOutcome, SurveyKind
@@ -91,13 +92,25 @@ def _not_after_now(work: Work, name: str) -> datetime:
     return work.now if value is None or value > work.now else value
 
 
+@functools.lru_cache(maxsize=32)
+def _exists_statement(model: type[Base]) -> Select[Any]:
+    key = model.__mapper__.primary_key[0]
+    return select(literal_column("1")).select_from(model).where(key == bindparam("id"))
+
+
+def _exists(session: Session, model: type[Base], row_id: uuid.UUID) -> bool:
+    """Whether the row is there, without loading it into the session (as ``get`` would:
+    every column decoded, an object built) just to look at it."""
+    return session.scalar(_exists_statement(model), {"id": row_id}) is not None
+
+
 def _must_be_new(work: Work, model: type[Base], entity: str) -> None:
-    if work.session.get(model, work.entity_id) is not None:
+    if _exists(work.session, model, work.entity_id):
         raise Rejected(f"a {entity} with id {work.entity_id} already exists")
 
 
 def _customer_exists(work: Work, customer_id: uuid.UUID) -> None:
-    if work.session.get(Customer, customer_id) is None:
+    if not _exists(work.session, Customer, customer_id):
         raise Rejected(f"there is no customer {customer_id}")
 
 

@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from operator_app.server import changelog
@@ -64,9 +65,16 @@ def _rule_for(mutation: MutationIn) -> Rule:
     )
 
 
+_APPLIED = MutationApplied.__table__
+# Asked before every mutation, so built once and run on a plain connection.
+_APPLIED_QUERY = select(
+    _APPLIED.c.entity, _APPLIED.c.entity_id, _APPLIED.c.op, _APPLIED.c.version
+).where(_APPLIED.c.mutation_id == bindparam("mutation_id", type_=_APPLIED.c.mutation_id.type))
+
+
 def _duplicate_or_none(context: ServerContext, mutation: MutationIn) -> MutationResult | None:
-    with context.db.reading() as session:
-        record = session.get(MutationApplied, mutation.mutation_id)
+    with context.db.single_read() as conn:
+        record = conn.execute(_APPLIED_QUERY, {"mutation_id": mutation.mutation_id}).first()
         if record is None:
             return None
         if (record.entity, record.entity_id, record.op) != (

@@ -77,7 +77,7 @@ SNAPSHOT_COLUMNS: dict[str, tuple[tuple[str, Converter], ...]] = {
 }
 
 
-def snapshot_from_mapping(entity: str, row: Mapping[str, Any]) -> dict[str, Any]:
+def snapshot_from_mapping(entity: str, row: Mapping[Any, Any]) -> dict[str, Any]:
     """The JSON-friendly snapshot of a row given as a column → value mapping."""
     result: dict[str, Any] = {}
     for name, convert in SNAPSHOT_COLUMNS[entity]:

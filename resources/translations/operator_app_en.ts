@@ -2305,12 +2305,16 @@
         <translation>Open customer card</translation>
     </message>
     <message>
-        <source>The customer&apos;s card and whole conversation in the timeline</source>
-        <translation>The customer&apos;s card and whole conversation in the timeline</translation>
-    </message>
-    <message>
         <source>Call back</source>
         <translation>Call back</translation>
+    </message>
+    <message>
+        <source>Resolve case</source>
+        <translation>Resolve case</translation>
+    </message>
+    <message>
+        <source>The customer&apos;s card and whole conversation in the timeline</source>
+        <translation>The customer&apos;s card and whole conversation in the timeline</translation>
     </message>
     <message>
         <source>Compensation</source>
@@ -2363,10 +2367,6 @@
     <message>
         <source>Send a follow-up survey</source>
         <translation>Send a follow-up survey</translation>
-    </message>
-    <message>
-        <source>Resolve case</source>
-        <translation>Resolve case</translation>
     </message>
     <message>
         <source>History</source>

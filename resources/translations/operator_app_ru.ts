@@ -2320,12 +2320,16 @@
         <translation>Открыть карточку</translation>
     </message>
     <message>
-        <source>The customer&apos;s card and whole conversation in the timeline</source>
-        <translation>Карточка клиента и вся переписка в истории</translation>
-    </message>
-    <message>
         <source>Call back</source>
         <translation>Перезвонить</translation>
+    </message>
+    <message>
+        <source>Resolve case</source>
+        <translation>Закрыть разбор</translation>
+    </message>
+    <message>
+        <source>The customer&apos;s card and whole conversation in the timeline</source>
+        <translation>Карточка клиента и вся переписка в истории</translation>
     </message>
     <message>
         <source>Compensation</source>
@@ -2378,10 +2382,6 @@
     <message>
         <source>Send a follow-up survey</source>
         <translation>Отправить повторный опрос</translation>
-    </message>
-    <message>
-        <source>Resolve case</source>
-        <translation>Закрыть разбор</translation>
     </message>
     <message>
         <source>History</source>

@@ -13,11 +13,14 @@ Sections, all by default; BENCH_ONLY=sync,server runs some only:
 - cache: the benchmarks above on the big local cache (needs the cache build);
 - sync: initial sync of BENCH_SYNC_CUSTOMERS (default 100000) demo customers from a real
   server into an empty cache, wall / CPU / peak RSS (the server DB is seeded once and kept);
-- server: change_propagation and server_concurrency against a real server on loopback
-  (BENCH_SERVER_CUSTOMERS, BENCH_PROPAGATION_SAMPLES, BENCH_SERVER_CLIENTS,
-  BENCH_SERVER_REQUESTS, BENCH_SERVER_TIME_LIMIT_S; BENCH_SERVER_THINK_MS paces each client,
-  e.g. 1000 for about one request a second each instead of flat out;
-  BENCH_SERVER_LOAD_PROCESSES spreads the clients over that many processes, default 2);
+- server: change_propagation, server_concurrency (desktop clients at a stated pace, the
+  target's case) and server_saturation (the same clients flat out: capacity in req/s)
+  against a real server on loopback (BENCH_SERVER_CUSTOMERS, BENCH_PROPAGATION_SAMPLES,
+  BENCH_SERVER_CLIENTS, BENCH_SERVER_TIME_LIMIT_S; BENCH_SERVER_THINK_MS is one
+  client's tick in server_concurrency, default 1000, and BENCH_SERVER_DURATION_S how
+  long it runs, default 20; BENCH_SERVER_REQUESTS is each client's request count in
+  server_saturation, default 10; BENCH_SERVER_LOAD_PROCESSES spreads the clients over
+  that many processes, default 2);
 - upsell: offer ranking per card (BENCH_UPSELL_CARDS);
 - rss: client memory over an hour of scripted use on the real window
   (BENCH_RSS_CUSTOMERS, default 100000, its own cache build; BENCH_RSS_ACTIONS, default
@@ -51,6 +54,7 @@ from tests.benchmarks.server_measures import (
     ServerBenchConfig,
     bench_change_propagation,
     bench_server_concurrency,
+    bench_server_saturation,
 )
 
 BENCHMARKS = dict(CORE)
@@ -62,6 +66,7 @@ STANDALONE: dict[str, Callable[[], Result | list[Result]]] = {
     "initial_sync": bench_initial_sync,
     "change_propagation": lambda: bench_change_propagation(ServerBenchConfig.from_env()),
     "server_concurrency": lambda: bench_server_concurrency(ServerBenchConfig.from_env()),
+    "server_saturation": lambda: bench_server_saturation(ServerBenchConfig.from_env()),
     "upsell_rank": bench_upsell_rank,
     "client_rss": bench_client_rss,
     "refit": bench_refit,
@@ -69,7 +74,7 @@ STANDALONE: dict[str, Callable[[], Result | list[Result]]] = {
 SECTIONS: dict[str, list[str]] = {
     "cache": CACHE_BENCHMARKS,
     "sync": ["initial_sync"],
-    "server": ["change_propagation", "server_concurrency"],
+    "server": ["change_propagation", "server_concurrency", "server_saturation"],
     "upsell": ["upsell_rank"],
     "rss": ["client_rss"],
     "refit": ["refit"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -47,16 +48,27 @@ def clean_settings() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def dataset_template(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
-    return build_dataset(tmp_path_factory.mktemp("cache") / "template.sqlite3")
+def dataset_templates() -> dict[date, Dataset]:
+    return {}
 
 
 @pytest.fixture
-def dataset(dataset_template: Dataset, tmp_path: Path) -> Dataset:
-    """A private copy of the session's cache file (tests may write to it)."""
+def dataset(
+    dataset_templates: dict[date, Dataset],
+    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path: Path,
+) -> Dataset:
+    """A private copy of today's cache file (tests may write to it). Built once a day:
+    the data is laid out around its day ("warranty ends in 12 days"), so a run that
+    crosses midnight builds it again instead of showing yesterday's distances."""
+    today = date.today()
+    template = dataset_templates.get(today)
+    if template is None:
+        template = build_dataset(tmp_path_factory.mktemp("cache") / "template.sqlite3")
+        dataset_templates[today] = template
     path = tmp_path / "cache.sqlite3"
-    path.write_bytes(dataset_template.path.read_bytes())
-    copy = Dataset(**{**dataset_template.__dict__, "path": path})
+    path.write_bytes(template.path.read_bytes())
+    copy = Dataset(**{**template.__dict__, "path": path})
     return copy
 
 

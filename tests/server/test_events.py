@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import uuid
 
+from sse_starlette import ServerSentEvent
+
 from operator_app.domain.enums import Role
+from operator_app.server.events import HubEvent
+from operator_app.server.routes.events import _EncodedEvents
 from tests.server.conftest import ServerHandle
 from tests.server.support import EventStream, mutation, send
 
@@ -117,3 +121,15 @@ def test_heartbeat_comments_keep_an_idle_stream_alive(server: ServerHandle) -> N
         stream.next_event()
         lines = [stream.next_line(timeout=10) for _ in range(2)]
     assert any(line.startswith(":") for line in lines)
+
+
+def test_a_hub_event_is_encoded_once_for_every_stream_and_namesakes_keep_their_data() -> None:
+    encode = _EncodedEvents()
+    event = HubEvent(1, "aaaa-1", "change", {"seq": 7}, None)
+    # Another server in the same process may hand out the same id for other data.
+    namesake = HubEvent(1, "aaaa-1", "change", {"seq": 8}, None)
+    once = encode(event)
+    assert once == ServerSentEvent(data='{"seq":7}', event="change", id="aaaa-1").encode()
+    assert encode(event) is once
+    assert b'"seq":8' in encode(namesake)
+    assert b'"seq":7' in encode(event)

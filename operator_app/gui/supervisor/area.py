@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QTabWidget
 
 from operator_app.api import ApiClient
 from operator_app.gui.i18n import translate
@@ -21,6 +21,7 @@ from operator_app.gui.supervisor.view import SupervisorView
 
 if TYPE_CHECKING:
     from operator_app.gui.main_window import MainWindow
+    from operator_app.gui.supervisor.dashboards import DashboardsView
 
 STAFF_ROLES = frozenset({"supervisor", "admin"})
 SUPERVISOR_KEYS = "F8"
@@ -32,7 +33,7 @@ class SupervisorArea(QObject):
         super().__init__(window)
         self.window = window
         self.role = ""
-        self.dashboards: QWidget | None = None
+        self.dashboards: DashboardsView | None = None
         customers = window.takeCentralWidget()
         assert customers is not None, "the window's form sets a central widget"
         self.tabs = QTabWidget()
@@ -41,25 +42,13 @@ class SupervisorArea(QObject):
         self.tabs.tabBar().setObjectName("areaTabs")
         # Only the tab bar (when shown) is a Tab stop, never the frame around the pages.
         self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.tabs.setAccessibleName(translate("Supervisor", "Work areas"))
-        self.tabs.addTab(customers, translate("Supervisor", "Customers"))
+        self.tabs.addTab(customers, "")
         self.view = SupervisorView(window.db, self._api, self._user)
-        self.tabs.addTab(self.view, translate("Supervisor", "Supervisor"))
-        self.tabs.setTabToolTip(
-            1,
-            translate("Supervisor", "Low-score review queue and dashboards ({keys})").format(
-                keys=SUPERVISOR_KEYS
-            ),
-        )
+        self.tabs.addTab(self.view, "")
         window.setCentralWidget(self.tabs)
-        self.action = QAction(translate("Supervisor", "&Supervisor view"), window)
+        self.action = QAction(window)
         self.action.setCheckable(True)
         self.action.setShortcut(QKeySequence(SUPERVISOR_KEYS))
-        self.action.setToolTip(
-            translate("Supervisor", "Review queue and dashboards ({keys})").format(
-                keys=SUPERVISOR_KEYS
-            )
-        )
         self.action.toggled.connect(self.show_supervisor)
         window.ui.menuView.addSeparator()
         window.ui.menuView.addAction(self.action)
@@ -70,7 +59,51 @@ class SupervisorArea(QObject):
         sync = window.sync
         sync.user_shown.connect(lambda _name, role: self.set_role(role))
         sync.review_case_opened.connect(self.on_case_opened)
+        self._retranslate_own()
         self.set_role("")
+
+    # -- language ------------------------------------------------------------------------
+
+    def _retranslate_own(self) -> None:
+        self.tabs.setAccessibleName(translate("Supervisor", "Work areas"))
+        self.tabs.setTabText(0, translate("Supervisor", "Customers"))
+        self.tabs.setTabText(1, translate("Supervisor", "Supervisor"))
+        self.tabs.setTabToolTip(
+            1,
+            translate("Supervisor", "Low-score review queue and dashboards ({keys})").format(
+                keys=SUPERVISOR_KEYS
+            ),
+        )
+        self.action.setText(translate("Supervisor", "&Supervisor view"))
+        self.action.setToolTip(
+            translate("Supervisor", "Review queue and dashboards ({keys})").format(
+                keys=SUPERVISOR_KEYS
+            )
+        )
+
+    def retranslate(self) -> None:
+        """Every text of the area in the interface language; typed text and choices stay.
+        The dashboards page is made anew (its charts carry their words inside), with the
+        same period and groupings, and loads again when shown."""
+        self._retranslate_own()
+        self.view.retranslate_pages()
+        if self.dashboards is None:
+            return
+        from operator_app.gui.supervisor.dashboards import DashboardsView
+
+        old = self.dashboards
+        pages = self.view.pages
+        index = pages.indexOf(old)
+        showing = pages.currentIndex() == index
+        new = DashboardsView.for_window(self.window)
+        new.take_choices(old)
+        pages.removeTab(index)
+        pages.insertTab(index, new, translate("Supervisor", "Dashboards"))
+        if showing:
+            pages.setCurrentIndex(index)
+        self.dashboards = new
+        old.hide()
+        old.dispose()
 
     # -- who may see it ------------------------------------------------------------------
 

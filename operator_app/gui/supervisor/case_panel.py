@@ -147,39 +147,30 @@ class CaseDetailPanel(QFrame):
         layout.addWidget(self.comment_label)
 
         buttons = QHBoxLayout()
-        self.assign_button = QPushButton(translate("ReviewCase", "Assign to me"))
+        self.assign_button = QPushButton()
         self.assign_button.setProperty("cssClass", "primary")
-        self.open_button = QPushButton(translate("ReviewCase", "Open customer card"))
-        self.open_button.setToolTip(
-            translate("ReviewCase", "The customer's card and whole conversation in the timeline")
-        )
-        self.call_button = QPushButton(translate("ReviewCase", "Call back"))
+        self.open_button = QPushButton()
+        self.call_button = QPushButton()
         for button in (self.assign_button, self.open_button, self.call_button):
-            button.setAccessibleName(button.text())
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
 
-        layout.addWidget(_section(translate("ReviewCase", "Compensation")))
+        self.compensation_title = _section("")
+        layout.addWidget(self.compensation_title)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.compensation_type = QComboBox()
-        self.compensation_type.setAccessibleName(translate("ReviewCase", "Kind of compensation"))
         for kind in CompensationType:
-            self.compensation_type.addItem(compensation_name(kind.value), kind.value)
+            self.compensation_type.addItem("", kind.value)
         self.amount_edit = QDoubleSpinBox()
         self.amount_edit.setObjectName("compensationAmount")
-        self.amount_edit.setAccessibleName(translate("ReviewCase", "Compensation amount"))
-        self.amount_edit.setLocale(display_locale())
         self.amount_edit.setRange(0, 10_000_000)
         self.amount_edit.setDecimals(2)
         self.amount_edit.setGroupSeparatorShown(True)
         self.amount_error = _error_label("compensationError")
         self.compensation_note = QLineEdit()
-        self.compensation_note.setAccessibleName(translate("ReviewCase", "Compensation note"))
-        self.compensation_note.setPlaceholderText(translate("ReviewCase", "Why, for the record"))
-        self.grant_button = QPushButton(translate("ReviewCase", "Grant"))
-        self.grant_button.setAccessibleName(translate("ReviewCase", "Grant compensation"))
+        self.grant_button = QPushButton()
         amount_row = QHBoxLayout()
         amount_row.addWidget(self.compensation_type)
         amount_row.addWidget(self.amount_edit, 1)
@@ -188,25 +179,23 @@ class CaseDetailPanel(QFrame):
         amount_box.setSpacing(4)
         amount_box.addLayout(amount_row)
         amount_box.addWidget(self.amount_error)  # the server's refusal, beside the amount
-        form.addRow(translate("ReviewCase", "Amount"), amount_box)
-        form.addRow(translate("ReviewCase", "Note"), self.compensation_note)
+        self.amount_caption = QLabel()
+        self.note_caption = QLabel()
+        form.addRow(self.amount_caption, amount_box)
+        form.addRow(self.note_caption, self.compensation_note)
         layout.addLayout(form)
 
-        layout.addWidget(_section(translate("ReviewCase", "Resolve")))
+        self.resolve_title = _section("")
+        layout.addWidget(self.resolve_title)
         self.outcome_combo = QComboBox()
-        self.outcome_combo.setAccessibleName(translate("ReviewCase", "Outcome"))
         for outcome in ReviewOutcome:
-            self.outcome_combo.addItem(outcome_name(outcome.value), outcome.value)
+            self.outcome_combo.addItem("", outcome.value)
         self.resolve_note = QPlainTextEdit()
         self.resolve_note.setObjectName("resolveNote")
-        self.resolve_note.setAccessibleName(translate("ReviewCase", "Resolution note"))
-        self.resolve_note.setPlaceholderText(translate("ReviewCase", "What was done and agreed"))
         self.resolve_note.setTabChangesFocus(True)
         self.resolve_note.setFixedHeight(64)
-        self.followup_check = QCheckBox(translate("ReviewCase", "Send a follow-up survey"))
-        self.followup_check.setAccessibleName(self.followup_check.text())
-        self.resolve_button = QPushButton(translate("ReviewCase", "Resolve case"))
-        self.resolve_button.setAccessibleName(self.resolve_button.text())
+        self.followup_check = QCheckBox()
+        self.resolve_button = QPushButton()
         self.resolve_error = _error_label("resolveError")
         layout.addWidget(self.outcome_combo)
         layout.addWidget(self.resolve_note)
@@ -216,10 +205,10 @@ class CaseDetailPanel(QFrame):
         layout.addLayout(resolve_row)
         layout.addWidget(self.resolve_error)
 
-        layout.addWidget(_section(translate("ReviewCase", "History")))
+        self.history_title = _section("")
+        layout.addWidget(self.history_title)
         self.history = QListWidget()
         self.history.setObjectName("reviewHistory")
-        self.history.setAccessibleName(translate("ReviewCase", "Case history"))
         self.history.setWordWrap(True)
         self.history.setSpacing(3)
         self.history.setMinimumHeight(90)
@@ -235,7 +224,46 @@ class CaseDetailPanel(QFrame):
         self.call_button.clicked.connect(self.call_back)
         self.grant_button.clicked.connect(self.grant)
         self.resolve_button.clicked.connect(self.resolve)
+        self.retranslate()
         self.show_case(None)
+
+    def retranslate(self) -> None:
+        """Texts in the interface language (at start and when the language changes); what
+        was typed and chosen stays."""
+        for button, text in (
+            (self.assign_button, translate("ReviewCase", "Assign to me")),
+            (self.open_button, translate("ReviewCase", "Open customer card")),
+            (self.call_button, translate("ReviewCase", "Call back")),
+            (self.resolve_button, translate("ReviewCase", "Resolve case")),
+        ):
+            button.setText(text)
+            button.setAccessibleName(text)
+        self.open_button.setToolTip(
+            translate("ReviewCase", "The customer's card and whole conversation in the timeline")
+        )
+        self.compensation_title.setText(translate("ReviewCase", "Compensation"))
+        self.compensation_type.setAccessibleName(translate("ReviewCase", "Kind of compensation"))
+        for index, kind in enumerate(CompensationType):
+            self.compensation_type.setItemText(index, compensation_name(kind.value))
+        self.amount_edit.setAccessibleName(translate("ReviewCase", "Compensation amount"))
+        self.amount_edit.setLocale(display_locale())
+        self.compensation_note.setAccessibleName(translate("ReviewCase", "Compensation note"))
+        self.compensation_note.setPlaceholderText(translate("ReviewCase", "Why, for the record"))
+        self.grant_button.setText(translate("ReviewCase", "Grant"))
+        self.grant_button.setAccessibleName(translate("ReviewCase", "Grant compensation"))
+        self.amount_caption.setText(translate("ReviewCase", "Amount"))
+        self.note_caption.setText(translate("ReviewCase", "Note"))
+        self.resolve_title.setText(translate("ReviewCase", "Resolve"))
+        self.outcome_combo.setAccessibleName(translate("ReviewCase", "Outcome"))
+        for index, outcome in enumerate(ReviewOutcome):
+            self.outcome_combo.setItemText(index, outcome_name(outcome.value))
+        self.resolve_note.setAccessibleName(translate("ReviewCase", "Resolution note"))
+        self.resolve_note.setPlaceholderText(translate("ReviewCase", "What was done and agreed"))
+        self.followup_check.setText(translate("ReviewCase", "Send a follow-up survey"))
+        self.followup_check.setAccessibleName(self.followup_check.text())
+        self.history_title.setText(translate("ReviewCase", "History"))
+        self.history.setAccessibleName(translate("ReviewCase", "Case history"))
+        self._show_texts(self._item)
 
     # -- showing a case ---------------------------------------------------------------
 
@@ -255,6 +283,17 @@ class CaseDetailPanel(QFrame):
         self._version = item.version if item is not None else 0
         for widget in self.findChildren(QWidget):
             widget.setEnabled(item is not None)
+        self._show_texts(item)
+        if item is None:
+            return
+        self.call_button.setEnabled(bool(item.phones))
+        resolved = item.status.value == "resolved"
+        for widget in (self.grant_button, self.resolve_button, self.assign_button):
+            widget.setEnabled(not resolved)
+        self.assign_button.setEnabled(not resolved and item.assignee != self._user())
+
+    def _show_texts(self, item: ReviewQueueItem | None) -> None:
+        """The case's own lines, in the interface language."""
         if item is None:
             self.name_label.setText(translate("ReviewCase", "No case chosen"))
             self.summary_label.setText(
@@ -279,16 +318,11 @@ class CaseDetailPanel(QFrame):
         self.comment_label.setText(
             f"“{item.comment}”" if item.comment else translate("ReviewCase", "No comment.")
         )
-        self.call_button.setEnabled(bool(item.phones))
         self.call_button.setToolTip(
             translate("ReviewCase", "Show the card and dial {phone}").format(phone=item.phones[0])
             if item.phones
             else translate("ReviewCase", "No phone number on the card")
         )
-        resolved = item.status.value == "resolved"
-        for widget in (self.grant_button, self.resolve_button, self.assign_button):
-            widget.setEnabled(not resolved)
-        self.assign_button.setEnabled(not resolved and item.assignee != self._user())
         self._show_history(item.actions)
 
     def _show_history(self, actions: tuple[dict[str, Any], ...] | list[Any]) -> None:

@@ -565,8 +565,39 @@ class DashboardsView(QWidget):
         self.exported.emit(str(path))
 
     async def aclose(self) -> None:
-        """Stop a load still running (the window calls this before closing)."""
+        """Stop a load still running (the window calls this before closing); a CSV being
+        written is finished first (the file must not be left half-written)."""
         if self._task is not None and not self._task.done():
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        if self._export_task is not None and not self._export_task.done():
+            with contextlib.suppress(Exception):
+                await self._export_task
+
+    def dispose(self) -> None:
+        """Delete this view once nothing of it runs any more (a load is cancelled, a CSV
+        being written is finished)."""
+        running = [t for t in (self._task, self._export_task) if t is not None and not t.done()]
+        if not running:
+            self.deleteLater()
+            return
+        closing = running[0].get_loop().create_task(self.aclose())
+        closing.add_done_callback(lambda _task: self.deleteLater())
+
+    def take_choices(self, other: DashboardsView) -> None:
+        """Carry over another view's choices and figures (the page made anew in another
+        language): nothing is asked from the server again."""
+        for mine, theirs in (
+            (self.period_combo, other.period_combo),
+            (self.bucket_combo, other.bucket_combo),
+            (self.grouping_combo, other.grouping_combo),
+        ):
+            mine.blockSignals(True)
+            mine.setCurrentIndex(theirs.currentIndex())
+            mine.blockSignals(False)
+        if other.board is not None and other.board.query == self.query():
+            self._started = True
+            self.show_dashboard(other.board)
+        elif other._started:
+            self.refresh()

@@ -32,13 +32,28 @@ from operator_app.gui.widgets.formatting import channel_name
 ANY = ""
 
 
-def _combo(name: str, items: list[tuple[str, Any]]) -> QComboBox:
+def _combo(data: list[Any]) -> QComboBox:
+    """A filter with its choices' data; the texts come from ``retranslate``."""
     combo = QComboBox()
+    for value in data:
+        combo.addItem("", value)
+    return combo
+
+
+def _name(combo: QComboBox, name: str, texts: list[str]) -> None:
+    """The combo's name and the texts of its first ``len(texts)`` choices, in the
+    interface language (the choices' data and the current choice stay)."""
     combo.setAccessibleName(name)
     combo.setToolTip(name)
-    for text, data in items:
-        combo.addItem(text, data)
-    return combo
+    for index, text in enumerate(texts):
+        combo.setItemText(index, text)
+
+
+def _status_items() -> list[tuple[str, tuple[str, ...]]]:
+    return [
+        (translate("ReviewQueue", "Open cases"), OPEN_STATUSES),
+        (translate("ReviewQueue", "All cases"), ()),
+    ] + [(status_name(s.value), (s.value,)) for s in ReviewStatus]
 
 
 class ReviewQueuePage(QWidget):
@@ -59,47 +74,14 @@ class ReviewQueuePage(QWidget):
 
         filters = QHBoxLayout()
         filters.setSpacing(6)
-        self.status_filter = _combo(
-            translate("ReviewQueue", "Status"),
-            [
-                (translate("ReviewQueue", "Open cases"), OPEN_STATUSES),
-                (translate("ReviewQueue", "All cases"), ()),
-            ]
-            + [(status_name(s.value), (s.value,)) for s in ReviewStatus],
-        )
-        self.channel_filter = _combo(
-            translate("ReviewQueue", "Channel"),
-            [(translate("ReviewQueue", "Any channel"), ANY)]
-            + [(channel_name(c), c.value) for c in Channel],
-        )
-        self.operator_filter = _combo(
-            translate("ReviewQueue", "Operator"), [(translate("ReviewQueue", "Any operator"), ANY)]
-        )
-        self.score_filter = _combo(
-            translate("ReviewQueue", "Score"),
-            [(translate("ReviewQueue", "Any score"), None)]
-            + [
-                (translate("ReviewQueue", "Score {n} or lower").format(n=n), n)
-                for n in (0, 1, 2, 3, 6)
-            ],
-        )
-        self.age_filter = _combo(
-            translate("ReviewQueue", "Waiting"),
-            [
-                (translate("ReviewQueue", "Any age"), None),
-                (translate("ReviewQueue", "Waiting over 1 hour"), 1),
-                (translate("ReviewQueue", "Waiting over 4 hours"), 4),
-                (translate("ReviewQueue", "Waiting over a day"), 24),
-                (translate("ReviewQueue", "Waiting over 3 days"), 72),
-            ],
-        )
-        self.mine_filter = _combo(
-            translate("ReviewQueue", "Supervisor"),
-            [
-                (translate("ReviewQueue", "Everyone's"), None),
-                (translate("ReviewQueue", "Mine"), "me"),
-            ],
-        )
+        self.status_filter = _combo(len(_status_items()) * [None])
+        self.channel_filter = _combo([ANY] + [c.value for c in Channel])
+        self.operator_filter = _combo([ANY])
+        self.score_filter = _combo([None, 0, 1, 2, 3, 6])
+        self.age_filter = _combo([None, 1, 4, 24, 72])
+        self.mine_filter = _combo([None, "me"])
+        for index, (_text, statuses) in enumerate(_status_items()):
+            self.status_filter.setItemData(index, statuses)
         self._user = user
         for combo in (
             self.status_filter,
@@ -115,15 +97,13 @@ class ReviewQueuePage(QWidget):
         self.count_label = QLabel()
         self.count_label.setProperty("cssClass", "muted")
         filters.addWidget(self.count_label)
-        self.refresh_button = QPushButton(translate("ReviewQueue", "Refresh"))
-        self.refresh_button.setAccessibleName(translate("ReviewQueue", "Refresh the queue"))
+        self.refresh_button = QPushButton()
         self.refresh_button.clicked.connect(self.refresh)
         filters.addWidget(self.refresh_button)
         layout.addLayout(filters)
 
         self.table = QTableView()
         self.table.setObjectName("reviewQueue")
-        self.table.setAccessibleName(translate("ReviewQueue", "Review queue"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -156,6 +136,55 @@ class ReviewQueuePage(QWidget):
         self.panel.open_customer_requested.connect(self.open_customer_requested)
         self.panel.acted.connect(self.acted)
         self.setTabOrder(self.status_filter, self.channel_filter)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Texts in the interface language (at start and when the language changes)."""
+        _name(
+            self.status_filter,
+            translate("ReviewQueue", "Status"),
+            [text for text, _data in _status_items()],
+        )
+        _name(
+            self.channel_filter,
+            translate("ReviewQueue", "Channel"),
+            [translate("ReviewQueue", "Any channel")] + [channel_name(c) for c in Channel],
+        )
+        _name(
+            self.operator_filter,
+            translate("ReviewQueue", "Operator"),
+            [translate("ReviewQueue", "Any operator")],
+        )
+        _name(
+            self.score_filter,
+            translate("ReviewQueue", "Score"),
+            [translate("ReviewQueue", "Any score")]
+            + [translate("ReviewQueue", "Score {n} or lower").format(n=n) for n in (0, 1, 2, 3, 6)],
+        )
+        _name(
+            self.age_filter,
+            translate("ReviewQueue", "Waiting"),
+            [
+                translate("ReviewQueue", "Any age"),
+                translate("ReviewQueue", "Waiting over 1 hour"),
+                translate("ReviewQueue", "Waiting over 4 hours"),
+                translate("ReviewQueue", "Waiting over a day"),
+                translate("ReviewQueue", "Waiting over 3 days"),
+            ],
+        )
+        _name(
+            self.mine_filter,
+            translate("ReviewQueue", "Supervisor"),
+            [translate("ReviewQueue", "Everyone's"), translate("ReviewQueue", "Mine")],
+        )
+        self.refresh_button.setText(translate("ReviewQueue", "Refresh"))
+        self.refresh_button.setAccessibleName(translate("ReviewQueue", "Refresh the queue"))
+        self.table.setAccessibleName(translate("ReviewQueue", "Review queue"))
+        self.model.retranslate()
+        if self.count_label.text():  # after the first load
+            rows = self.model.rowCount()
+            self.count_label.setText(translate("ReviewQueue", "%n case(s)", None, rows))
+        self.panel.retranslate()
 
     def _on_current(self, current: Any, _previous: Any) -> None:
         # A reload clears the selection: the case stays shown (and what was typed kept).

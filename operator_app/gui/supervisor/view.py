@@ -33,10 +33,17 @@ class SupervisorView(QWidget):
         self.pages.setTabBarAutoHide(True)  # one page needs no tab
         self.pages.tabBar().setObjectName("areaTabs")
         self.pages.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.pages.setAccessibleName(translate("Supervisor", "Supervisor pages"))
         layout.addWidget(self.pages)
         self.queue = ReviewQueuePage(db, api, user, self)
-        self.add_page(self.queue, translate("Supervisor", "Review queue"))
+        self.add_page(self.queue, "")
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Texts in the interface language (at start and when the language changes)."""
+        self.pages.setAccessibleName(translate("Supervisor", "Supervisor pages"))
+        self.pages.setTabText(
+            self.pages.indexOf(self.queue), translate("Supervisor", "Review queue")
+        )
 
     def add_page(self, page: QWidget, title: str) -> int:
         """Add a page after the existing ones; returns its index."""
@@ -48,3 +55,8 @@ class SupervisorView(QWidget):
 
     def refresh(self) -> None:
         self.queue.refresh()
+
+    def retranslate_pages(self) -> None:
+        """This view's texts and its queue's; other pages retranslate themselves."""
+        self.retranslate()
+        self.queue.retranslate()

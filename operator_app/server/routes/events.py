@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -21,8 +22,29 @@ from operator_app.server.telephony import announce_incoming
 router = APIRouter(tags=["events"])
 
 
-def _sse(event: HubEvent) -> ServerSentEvent:
-    return ServerSentEvent(data=dumps(event.data), event=event.kind, id=event.id)
+_ENCODED_KEPT = 64
+
+
+class _EncodedEvents:
+    """Each hub event encoded once, not once per open stream: every ``change`` goes to
+    every stream at once. Entries are matched by identity, so servers sharing a process
+    (tests) never see each other's events; each dict operation is atomic under the GIL."""
+
+    def __init__(self) -> None:
+        self._recent: OrderedDict[str, tuple[HubEvent, bytes]] = OrderedDict()
+
+    def __call__(self, event: HubEvent) -> bytes:
+        kept = self._recent.get(event.id)
+        if kept is not None and kept[0] is event:  # the very event, not a namesake
+            return kept[1]
+        encoded = ServerSentEvent(data=dumps(event.data), event=event.kind, id=event.id).encode()
+        self._recent[event.id] = (event, encoded)
+        if len(self._recent) > _ENCODED_KEPT:
+            self._recent.popitem(last=False)
+        return encoded
+
+
+_sse = _EncodedEvents()
 
 
 def _latest_seq(context: ServerContext) -> int:
@@ -32,7 +54,7 @@ def _latest_seq(context: ServerContext) -> int:
 
 async def _stream(
     context: ServerContext, subscription: Subscription, last_event_id: str | None
-) -> AsyncIterator[ServerSentEvent]:
+) -> AsyncIterator[ServerSentEvent | bytes]:
     hub = context.hub
     try:
         replay = hub.replay(last_event_id, subscription.username)

@@ -38,9 +38,9 @@ def changes(
     settings = context.settings
     page_size = min(limit or settings.changes_default_limit, settings.changes_max_limit)
     assert principal.role is not None
-    with context.db.reading() as session:
+    with context.db.single_read() as conn:
         items, last_seq, has_more = read_page(
-            session, since=since, limit=page_size, entities=visible_entities(principal.role)
+            conn, since=since, limit=page_size, entities=visible_entities(principal.role)
         )
     # Snapshots are stored as JSON text: spliced in instead of decoded and re-encoded.
     next_seq = since if last_seq is None else last_seq

@@ -1,0 +1,102 @@
+"""The supervisor area follows a language switch while it is open, keeping what was typed."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from operator_app.cache.apply import apply_changes
+from operator_app.gui.language import apply_language
+from operator_app.gui.main_window import MainWindow
+from tests.e2e.builders import Feed, conversation_row, customer_row
+from tests.gui.app_support import OFFSCREEN_NOISE
+from tests.gui.conftest import type_into
+
+pytestmark = OFFSCREEN_NOISE
+
+
+def _one_low_score(window: MainWindow) -> None:
+    feed = Feed()
+    customer_id, conversation_id, survey_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    at = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
+    changes: list[Any] = [
+        feed.upsert("customer", customer_row(customer_id)),
+        feed.upsert("conversation", conversation_row(conversation_id, customer_id)),
+        feed.upsert(
+            "survey",
+            {
+                "id": str(survey_id),
+                "customer_id": str(customer_id),
+                "conversation_id": str(conversation_id),
+                "kind": "csat",
+                "channel": "telegram",
+                "token": None,
+                "sent_at": at,
+                "score": 2,
+                "comment": "slow",
+                "answered_at": at,
+                "version": 2,
+                "updated_at": at,
+            },
+        ),
+        feed.upsert(
+            "review_case",
+            {
+                "id": str(uuid.uuid4()),
+                "survey_id": str(survey_id),
+                "customer_id": str(customer_id),
+                "status": "new",
+                "assignee": None,
+                "opened_at": at,
+                "actions": [{"action": "opened", "actor": "system", "at": at}],
+                "version": 1,
+                "updated_at": at,
+            },
+        ),
+    ]
+    apply_changes(window.ctx.engine, changes, len(changes))
+
+
+def test_switching_to_russian_retranslates_the_open_supervisor_area(
+    qtbot: Any, window: MainWindow
+) -> None:
+    _one_low_score(window)
+    area = window.supervisor
+    area.set_role("supervisor")
+    area.show_supervisor(True)
+    queue = area.view.queue
+    qtbot.waitUntil(lambda: queue.model.rowCount() == 1)
+    queue.table.selectRow(0)
+    panel = queue.panel
+    qtbot.waitUntil(lambda: panel.case is not None)
+    panel.outcome_combo.setCurrentIndex(2)
+    panel.resolve_note.setFocus()
+    type_into(qtbot, panel.resolve_note, "called, apologised")
+    queue.channel_filter.setCurrentIndex(0)
+    assert area.tabs.tabText(1) == "Supervisor"
+    old_dashboards = area.dashboards
+
+    apply_language("ru")
+
+    qtbot.waitUntil(lambda: area.tabs.tabText(0) == "Клиенты")
+    assert area.tabs.tabText(1) == "Супервайзер"
+    pages = area.view.pages
+    assert pages.tabText(pages.indexOf(queue)) == "Очередь разборов"
+    assert area.dashboards is not old_dashboards and area.dashboards is not None
+    assert pages.tabText(pages.indexOf(area.dashboards)) == "Показатели"
+    assert queue.refresh_button.text() != "Refresh"
+    assert panel.resolve_button.text() == "Закрыть разбор"
+    assert queue.model.headerData(6, Qt.Orientation.Horizontal) == "Ведёт"
+    # What the supervisor typed and chose is still there.
+    assert panel.resolve_note.toPlainText() == "called, apologised"
+    assert panel.outcome_combo.currentIndex() == 2
+    assert panel.case is not None
+    assert not window.user_label.text().endswith("operator")
+
+    apply_language("en")
+    qtbot.waitUntil(lambda: area.tabs.tabText(0) == "Customers")
+    assert panel.resolve_button.text() == "Resolve case"
+    assert panel.resolve_note.toPlainText() == "called, apologised"
