@@ -26,7 +26,6 @@ from sqlalchemy.exc import DBAPIError
 
 from operator_app import __version__
 from operator_app.cache import fts, schema
-from operator_app.cache.models import Base
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -358,7 +357,8 @@ def _prepare(engine: Engine, *, new: bool) -> None:
         except Exception as exc:
             raise _upgrade_failed(engine, step, exc) from exc
     with write_transaction(engine) as conn:
-        ensure_schema_objects(conn)
+        if not _schema_objects_present(conn):
+            ensure_schema_objects(conn)
         if schema.get_meta(conn, schema.META_APP_VERSION) != __version__:
             schema.set_meta(conn, schema.META_APP_VERSION, __version__)
 
@@ -376,13 +376,25 @@ def _upgrade_failed(engine: Engine, step: schema.Upgrade, exc: BaseException) ->
     )
 
 
-def ensure_schema_objects(conn: Connection) -> list[str]:
-    """Recreate indexes (and the search index) that are missing, e.g. after a bulk load
-    was interrupted between dropping and recreating them. Returns what was recreated."""
-    present = {
+def _present_names(conn: Connection) -> set[str]:
+    return {
         row[0]
         for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE name IS NOT NULL")
     }
+
+
+def _schema_objects_present(conn: Connection) -> bool:
+    """Whether every index and the search tables exist, asked without the ORM models."""
+    wanted = schema.INDEX_NAMES | {fts.SEARCH_TABLE, fts.DOCS_TABLE}
+    return wanted <= _present_names(conn)
+
+
+def ensure_schema_objects(conn: Connection) -> list[str]:
+    """Recreate indexes (and the search index) that are missing, e.g. after a bulk load
+    was interrupted between dropping and recreating them. Returns what was recreated."""
+    from operator_app.cache.models import Base
+
+    present = _present_names(conn)
     recreated = []
     for table in Base.metadata.sorted_tables:
         for index in table.indexes:

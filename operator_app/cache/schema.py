@@ -17,7 +17,6 @@ from sqlalchemy import Connection
 
 from operator_app import __version__
 from operator_app.cache import fts
-from operator_app.cache.models import Base
 
 SCHEMA_VERSION = 5
 FORMAT_MARKER = "operator-app cache"
@@ -29,6 +28,37 @@ META_SCHEMA_VERSION = "schema_version"
 META_APP_VERSION = "app_version"
 META_CREATED_AT = "created_at"
 META_CREATED_BY = "created_by"
+
+# Every index the models declare (a unit test keeps them equal). Opening a cache checks
+# that they exist against this list, so the ORM models need not be loaded before the
+# window is on screen; only when one is missing are the models loaded to recreate it.
+INDEX_NAMES = frozenset(
+    {
+        "ix_audit_events_at",
+        "ix_conversations_customer_ts",
+        "ix_conversations_follow_up",
+        "ix_conversations_open_assignee",
+        "ix_conversations_open_customer",
+        "ix_conversations_status_ts",
+        "ix_conversations_waiting",
+        "ix_coverages_customer_id",
+        "ix_coverages_ends",
+        "ix_customer_phones_customer_id",
+        "ix_customers_name_key",
+        "ix_interests_customer_id",
+        "ix_messages_conversation_id",
+        "ix_messages_customer_ts",
+        "ix_notes_customer_ts",
+        "ix_offers_customer_ts",
+        "ix_order_lines_order_id",
+        "ix_orders_customer_ts",
+        "ix_review_cases_customer_id",
+        "ix_review_cases_status",
+        "ix_surveys_customer_ts",
+        "ix_sync_conflicts_entity_id",
+        "ix_worklist_snoozes_until",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +88,8 @@ def schema_version(conn: Connection) -> int:
 
 def create_schema(conn: Connection) -> None:
     """Create every table, index and the search index of the current version."""
+    from operator_app.cache.models import Base
+
     Base.metadata.create_all(conn)
     fts.create_search_tables(conn)
     conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")

@@ -152,6 +152,18 @@ _NEW = cumulative(
 )
 
 
+# A status step as the server's audit trail writes it: the action's name and details.
+_STEP_ACTIONS: dict[ReviewStatus, tuple[str, dict[str, Any]]] = {
+    ReviewStatus.ASSIGNED: ("assign", {}),
+    ReviewStatus.CALLBACK_PLANNED: ("plan_callback", {}),
+    ReviewStatus.COMPENSATED: (
+        "compensate",
+        {"compensation": {"type": "bonus_points", "amount": "1000.00", "currency": "RUB"}},
+    ),
+    ReviewStatus.RESOLVED: ("resolve", {"outcome": "recovered"}),
+}
+
+
 def _review_case(
     world: World,
     facts: CustomerFacts,
@@ -174,13 +186,24 @@ def _review_case(
         t = min(t + 60 + int(rnd() * span / 3), world.now_ts)
         at: datetime = to_datetime(t)
         note = REVIEW_ACTION_NOTES[str(step)][lang]
-        actions.append({"at": at.isoformat(), "actor": actor, "action": str(step), "note": note})
+        action, details = _STEP_ACTIONS[step]
+        actions.append(
+            {
+                "id": str(uuid.uuid5(case_id, str(step))),
+                "at": at.isoformat(),
+                "actor": actor,
+                "action": action,
+                "status": str(step),
+                "note": note,
+                **({"assignee": actor} if step is ReviewStatus.ASSIGNED else details),
+            }
+        )
         rows["audit_event"].append(
             {
                 "id": world.new_id(),
                 "at": at,
                 "actor": actor,
-                "action": f"review_case.{step}",
+                "action": f"review_case.{action}",
                 "entity": "review_case",
                 "entity_id": case_id,
                 "details": {"status": str(step), "note": note},

@@ -16,22 +16,14 @@ import sys
 import time
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import qasync
 from PySide6.QtCore import QEvent, QObject, QSize, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog
-from sqlalchemy.engine import Engine
 
 from operator_app import APP_NAME, ORG_NAME, __version__
 from operator_app.gui.context import AppContext
-from operator_app.gui.demo_server import (
-    DEMO_PASSWORD,
-    DEMO_USER,
-    DemoServer,
-    DemoServerError,
-    local_only_notice,
-    server_available,
-)
 from operator_app.gui.event_loop import close_event_loop
 from operator_app.gui.i18n import translate
 from operator_app.gui.language import LOCALES, apply_language
@@ -51,8 +43,13 @@ from operator_app.gui.startup import ConsoleUI, DialogUI, prepare_cache
 from operator_app.gui.theme import THEME_MODES, apply_theme
 from operator_app.gui.url_events import OperatorApplication
 from operator_app.gui.user_messages import user_message
+from operator_app.services.cache_probe import cache_has_customers
 from operator_app.services.datadir import cache_path, default_data_dir, demo_data_dir
-from operator_app.services.showcase import cache_has_customers, pick_showcase_customer
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from operator_app.gui.demo_server import DemoServer
 
 # Set to 1 to print one line and exit as soon as the window is first painted
 # (start-up benchmark; not a user option).
@@ -152,8 +149,12 @@ def _run(
         window = MainWindow(ctx)
         shell.attach(window, ctx)
         if live is not None:
+            from operator_app.gui.demo_server import DEMO_PASSWORD, DEMO_USER
+
             window.sync.start_demo(live.url, DEMO_USER, DEMO_PASSWORD)
         elif args.demo and not headless:
+            from operator_app.gui.demo_server import local_only_notice
+
             window.statusBar().showMessage(local_only_notice(), 15000)
         elif not headless:
             window.sync.resume_or_ask()
@@ -191,6 +192,10 @@ def _close_sync(loop: qasync.QEventLoop, window: MainWindow) -> None:
 
 def _start_demo_server(app: QApplication, data_dir: Path) -> DemoServer | None:
     """The live demo's server, or ``None`` (local-only demo; the window says why)."""
+    # Imported here: it loads httpx, which an ordinary start does not need before the
+    # window is on screen.
+    from operator_app.gui.demo_server import DemoServer, DemoServerError, server_available
+
     if not server_available():
         return None
     server = DemoServer(data_dir)
@@ -330,6 +335,8 @@ class Shell(QObject):
         if self.pending:
             window.pop_phone(self.pending[-1])  # type: ignore[attr-defined]
         elif self.ctx.demo:
+            from operator_app.services.showcase import pick_showcase_customer
+
             customer = pick_showcase_customer(self.ctx.engine)
             if customer is not None:
                 window.open_customer(customer)  # type: ignore[attr-defined]

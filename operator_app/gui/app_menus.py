@@ -10,7 +10,7 @@ import platform
 import sqlite3
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import PySide6
 from PySide6.QtCore import QUrl, qVersion
@@ -18,13 +18,15 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
 
 from operator_app import __version__
-from operator_app.gui.account_actions import AccountActions
 from operator_app.gui.i18n import translate
-from operator_app.gui.settings_dialog import SettingsDialog
 from operator_app.gui.settings_registry import open_settings
-from operator_app.services.catalog import list_products
-from operator_app.services.diagnostics import write_diagnostics
 from operator_app.services.logs import current_log_folder, log_folder
+
+# Both are made when first opened; their modules (the API client, httpx, the settings
+# pages) need not load before the window is on screen.
+if TYPE_CHECKING:
+    from operator_app.gui.account_actions import AccountActions
+    from operator_app.gui.settings_dialog import SettingsDialog
 
 
 def versions() -> dict[str, str]:
@@ -102,6 +104,8 @@ class AppMenus:
         if account is not None and account.api() is not None:
             user = account.window.user_label.text()
         desktop = getattr(self.window, "desktop", None)
+        from operator_app.gui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(
             open_settings(self.settings_path),
             cache_file=self.cache_file,
@@ -123,6 +127,8 @@ class AppMenus:
     def account(self) -> AccountActions | None:
         """The window's account actions (a window with sync only; made once)."""
         if self._account is None and hasattr(self.window, "sync") and hasattr(self.window, "db"):
+            from operator_app.gui.account_actions import AccountActions
+
             self._account = AccountActions(self.window)  # type: ignore[arg-type]
         return self._account
 
@@ -131,7 +137,14 @@ class AppMenus:
         ctx = getattr(self.window, "ctx", None)
         if db is not None and ctx is not None:
             engine = ctx.engine
-            db.submit(lambda: list_products(engine), on_done, channel="products")
+
+            def job() -> Any:
+                # In the DB thread, like every read: the catalog loads the ORM models.
+                from operator_app.services.catalog import list_products
+
+                return list_products(engine)
+
+            db.submit(job, on_done, channel="products")
 
     def apply_language(self, language: str) -> None:
         """The language chosen in Settings, applied at once (the window retranslates)."""
@@ -154,6 +167,8 @@ class AppMenus:
         dialog.open()
 
     def save_diagnostics(self, target: Path) -> Path | None:
+        from operator_app.services.diagnostics import write_diagnostics
+
         try:
             written = write_diagnostics(
                 target,

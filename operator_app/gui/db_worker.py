@@ -20,20 +20,21 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
-from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
 
-from operator_app.cache.models import OutboxRow, SyncStateRow
-from operator_app.cache.repositories import (
-    CustomerRepository,
-    TimelineCursor,
-    WorklistRepository,
-)
 from operator_app.domain.entities import CustomerCard, CustomerSummary, TimelineItem, WorklistItem
 from operator_app.gui.i18n import translate
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from operator_app.cache.repositories import (
+        CustomerRepository,
+        TimelineCursor,
+        WorklistRepository,
+    )
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,17 @@ class Worklists:
     follow_ups_due: list[WorklistItem]
     hanging: list[WorklistItem]
     next_late_at: datetime | None = None  # when "waiting for our reply" changes by itself
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenPop:
+    """A phone's matches and, when exactly one customer has it, that customer's card
+    and first timeline page, read in one job so the window fills (and paints) once."""
+
+    matches: list[CustomerSummary]
+    card: CustomerCard | None = None
+    first_page: list[TimelineItem] | None = None
+    advice: object = None  # services.offer_advice.OfferAdvice, or None if ranking failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +121,11 @@ class _Worker(QObject):
             self.done.emit(request_id, result)
 
 
+def _log_pop_failure(what: str, exc: Exception) -> None:
+    # As the worker logs a failed job: no statement parameters (customer data).
+    log.warning("screen pop: %s failed: %s: %s", what, type(exc).__name__, _first_line(exc))
+
+
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip()
     return text.splitlines()[0][:200] if text else type(exc).__name__
@@ -130,12 +147,13 @@ class DbWorker(QObject):
     def __init__(self, engine: Engine, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.engine = engine
-        self.customers = CustomerRepository(engine)
-        self.worklists = WorklistRepository(engine)
+        self._repositories: tuple[CustomerRepository, WorklistRepository] | None = None
+        self._repositories_lock = threading.Lock()
         self._ids = itertools.count(1)
         self._book = _ChannelBook()
         self._pending: dict[int, tuple[str | None, OnDone, OnError | None]] = {}
         self._closed = False
+        self._held: list[tuple[int, str, Job]] | None = None
 
         self._thread = QThread()
         self._thread.setObjectName("operator-app-db")
@@ -151,6 +169,32 @@ class DbWorker(QObject):
         # since destroying a running QThread aborts the process.
         thread = self._thread
         self.destroyed.connect(lambda *_: _stop_thread(thread))
+
+    # -- repositories ----------------------------------------------------------------
+
+    def _repos(self) -> tuple[CustomerRepository, WorklistRepository]:
+        # Made on first use, which is a job in the DB thread: SQLAlchemy's ORM and the
+        # cache models load there while the GUI thread paints the window.
+        with self._repositories_lock:
+            if self._repositories is None:
+                from operator_app.cache.repositories import (
+                    CustomerRepository,
+                    WorklistRepository,
+                )
+
+                self._repositories = (
+                    CustomerRepository(self.engine),
+                    WorklistRepository(self.engine),
+                )
+            return self._repositories
+
+    @property
+    def customers(self) -> CustomerRepository:
+        return self._repos()[0]
+
+    @property
+    def worklists(self) -> WorklistRepository:
+        return self._repos()[1]
 
     # -- generic ---------------------------------------------------------------------
 
@@ -173,8 +217,23 @@ class DbWorker(QObject):
             self._book.claim(channel, request_id)
             self._forget_channel(channel)
         self._pending[request_id] = (channel, on_done, on_error)
-        self._submit.emit(request_id, channel or "", job)
+        if self._held is not None:
+            self._held.append((request_id, channel or "", job))
+        else:
+            self._submit.emit(request_id, channel or "", job)
         return request_id
+
+    def hold(self) -> None:
+        """Keep jobs from the thread until :meth:`release` (they count as in flight)."""
+        if self._held is None:
+            self._held = []
+
+    def release(self) -> None:
+        """Hand the held jobs to the thread, in the order submitted, and stop holding."""
+        held, self._held = self._held, None
+        for request_id, channel, job in held or ():
+            if not self._closed:
+                self._submit.emit(request_id, channel, job)
 
     def cancel(self, channel: str) -> None:
         """Forget whatever is in flight on ``channel`` (its results will be dropped)."""
@@ -237,6 +296,40 @@ class DbWorker(QObject):
     def find_by_phone(self, raw: str, on_done: Callable[[list[CustomerSummary]], None]) -> int:
         return self.submit(lambda: self.customers.find_by_phone(raw), on_done, channel="search")
 
+    def screen_pop(
+        self,
+        raw: str,
+        page_size: int,
+        on_done: Callable[[ScreenPop], None],
+        *,
+        advise: Callable[[CustomerCard], object] | None = None,
+    ) -> int:
+        """Phone → matches, and for a single match its card, first timeline page and
+        (with ``advise``, run here too) ranked offers."""
+
+        def job() -> ScreenPop:
+            matches = self.customers.find_by_phone(raw)
+            if len(matches) != 1:
+                return ScreenPop(matches)
+            customer_id = matches[0].id
+            card = self.customers.get_card(customer_id)
+            if card is None:  # gone between the two reads (a sync removed it)
+                return ScreenPop(matches)
+            try:
+                page = self.customers.timeline_page(customer_id, None, page_size)
+            except Exception as exc:  # the window reads the card again and says what failed
+                _log_pop_failure("the first timeline page", exc)
+                return ScreenPop(matches)
+            advice = None
+            if advise is not None:
+                try:
+                    advice = advise(card)
+                except Exception as exc:  # the card matters more; the panel asks again
+                    _log_pop_failure("ranking offers", exc)
+            return ScreenPop(matches, card, page, advice)
+
+        return self.submit(job, on_done, channel="search")
+
     def card(self, customer_id: uuid.UUID, on_done: Callable[[CustomerCard | None], None]) -> int:
         return self.submit(lambda: self.customers.get_card(customer_id), on_done, channel="card")
 
@@ -294,6 +387,10 @@ def read_sync_status(engine: Engine) -> SyncStatus:
     Two one-row reads; they belong in the cache layer's sync-state repository once it
     exists, and are here only so the status bar can show real figures today.
     """
+    from sqlalchemy import func, select
+
+    from operator_app.cache.models import OutboxRow, SyncStateRow
+
     with engine.connect() as conn:
         pending = conn.execute(select(func.count()).select_from(OutboxRow)).scalar_one()
         last = conn.execute(

@@ -17,10 +17,9 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from operator_app.api import Timeouts
 from operator_app.gui import theme
+from operator_app.gui.font_scale import apply_font_scale
 from operator_app.gui.i18n import translate
-from operator_app.gui.settings_dialog import apply_font_scale
 from operator_app.services import autostart
 from operator_app.services.notifier import Notifier
 from operator_app.services.settings_schema import SHORTCUT_DEFAULTS
@@ -40,6 +39,8 @@ def connection_options(values: Mapping[str, Any] | None = None) -> dict[str, Any
         from operator_app.gui.settings_registry import open_settings
 
         values = open_settings().values()
+    from operator_app.api import Timeouts  # loads httpx: only when connecting
+
     wait = float(values["connection.timeout_s"])
     options: dict[str, Any] = {
         "timeouts": Timeouts(connect=min(Timeouts.connect, wait), read=wait, write=wait)

@@ -7,6 +7,7 @@ and ``open_customer(customer_id)``. All cache reads go through one ``DbWorker`` 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 from PySide6.QtCore import (
@@ -26,7 +27,7 @@ from operator_app.domain.entities import CustomerCard, CustomerSummary
 from operator_app.domain.phones import format_phone, normalize_phone
 from operator_app.gui import theme
 from operator_app.gui.context import AppContext
-from operator_app.gui.db_worker import DbWorker, SyncStatus, Worklists
+from operator_app.gui.db_worker import DbWorker, ScreenPop, SyncStatus, Worklists
 from operator_app.gui.forms.ui_main_window import Ui_MainWindow
 from operator_app.gui.i18n import translate
 from operator_app.gui.models.roles import ID_ROLE
@@ -51,6 +52,32 @@ _PAGE_KEYS = (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp)
 WORKLIST_REFRESH_MS = 60_000
 STATUS_REFRESH_MS = 10_000
 SETTINGS_GROUP = "mainWindow"
+FIRST_PAINT_PATIENCE_MS = 2000
+
+
+class _FirstPaint(QObject):
+    """Calls ``then`` once, after ``window``'s first paint, and goes away.
+
+    A window that is never painted (hidden, minimized) releases its reads after
+    ``FIRST_PAINT_PATIENCE_MS`` anyway."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._then: Callable[[], None] | None = then
+        window.installEventFilter(self)
+        QTimer.singleShot(FIRST_PAINT_PATIENCE_MS, self, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Paint:
+            self._fire()
+        return False
+
+    def _fire(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            self._window.removeEventFilter(self)
+            then()
 
 
 def app_settings() -> QSettings:
@@ -89,6 +116,11 @@ class MainWindow(QMainWindow):
         self._card: CustomerCard | None = None
 
         self.db = DbWorker(ctx.engine, self)
+        # Reads wait for the first paint (they still count as in flight): the DB thread
+        # loads SQLAlchemy's ORM and the cache models for the first of them, which
+        # would otherwise hold the interpreter while the window is laid out and drawn.
+        self.db.hold()
+        self._first_paint = _FirstPaint(self, self._after_first_paint)
         self.db.failed.connect(self._show_error)
         self.timeline = TimelineModel(self.db, parent=self)
 
@@ -140,6 +172,9 @@ class MainWindow(QMainWindow):
         self.desktop = install_desktop(self)
         self.notifier = self.desktop.notifier  # notify the operator: notifier.notify(…)
 
+    def _after_first_paint(self) -> None:
+        QTimer.singleShot(0, self.db.release)
+
     # -- what the app shell calls ----------------------------------------------------
 
     @property
@@ -166,7 +201,12 @@ class MainWindow(QMainWindow):
             message = translate("MainWindow", "“{text}” is not a phone number")
             self.statusBar().showMessage(message.format(text=raw), 8000)
             return
-        self.db.find_by_phone(raw, lambda rows: self._on_phone_matches(raw, rows))
+        self.db.screen_pop(
+            raw,
+            self.timeline.page_size,
+            lambda pop: self._on_screen_pop(raw, pop),
+            advise=self.offer_assist.ranker(),
+        )
 
     # -- refreshes -------------------------------------------------------------------
 
@@ -187,7 +227,9 @@ class MainWindow(QMainWindow):
 
     # -- results from the DB thread --------------------------------------------------
 
-    def _on_card(self, customer_id: uuid.UUID, card: CustomerCard | None) -> None:
+    def _on_card(
+        self, customer_id: uuid.UUID, card: CustomerCard | None, advice: object = None
+    ) -> None:
         if customer_id != self._customer_id:
             return
         if card is None:
@@ -204,11 +246,21 @@ class MainWindow(QMainWindow):
         today = date.today()
         self.card_view.show_card(card, today)
         self.assist.show_card(card, today)
-        self.offer_assist.refresh(card)
+        self.offer_assist.refresh(card, advice)
         self._show_composer(card)
         self._show_page(self.card_view)
         self.worklist_actions.card_shown(customer_id)
         self.setWindowTitle(f"{card.customer.display_name} — {self._base_title()}")
+
+    def _on_screen_pop(self, raw: str, pop: ScreenPop) -> None:
+        if pop.card is None or pop.first_page is None:
+            self._on_phone_matches(raw, pop.matches)
+            return
+        customer_id = pop.card.customer.id
+        self._customer_id = customer_id
+        self.db.cancel("card")  # a card asked for earlier must not replace this one
+        self.timeline.set_customer(customer_id, first_page=pop.first_page)
+        self._on_card(customer_id, pop.card, pop.advice)
 
     def _on_phone_matches(self, raw: str, rows: list[CustomerSummary]) -> None:
         if len(rows) == 1:
@@ -566,7 +618,12 @@ class MainWindow(QMainWindow):
     def name_status_items(self) -> None:
         self._connection_label.setToolTip(translate("MainWindow", "Connection to the server"))
         self._user_label.setToolTip(translate("MainWindow", "Signed-in user and role"))
-        # The start-up user (demo or "not signed in"); a signed-in one is the sync's.
+        # The start-up texts; once signed in and synced, the sync's retranslate says more.
+        self._sync_label.setText(
+            translate("MainWindow", "Last sync: {time}").format(
+                time=translate("MainWindow", "never")
+            )
+        )
         self._user_label.setText(
             f"{user_message(self.ctx.user_name)} · {fmt.role_name(self.ctx.user_role)}"
         )

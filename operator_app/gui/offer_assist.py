@@ -21,6 +21,8 @@ from operator_app.gui.widgets.formatting import display_locale
 from operator_app.services.offer_advice import OfferAdvice, advise
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from operator_app.gui.main_window import MainWindow
 
 
@@ -36,14 +38,24 @@ class OfferAssist(QObject):
         self.advice: OfferAdvice | None = None
         window.assist.offers.answered.connect(self.answer)
 
-    def refresh(self, card: CustomerCard) -> None:
-        """Rank offers for ``card`` off the GUI thread; the panel shows them when ready."""
-        self.card = card
+    def ranker(self) -> Callable[[CustomerCard], OfferAdvice]:
+        """Ranks a card's offers in the DB thread (time and language fixed now)."""
         engine = self.window.ctx.engine
         now = datetime.now(UTC)
         lang = operator_language()
+        return lambda card: advise(engine, card, now, operator_lang=lang)
+
+    def refresh(self, card: CustomerCard, advice: object = None) -> None:
+        """Rank offers for ``card`` off the GUI thread; the panel shows them when ready.
+        ``advice`` already ranked (a screen pop reads it with the card) is shown at once."""
+        self.card = card
+        if isinstance(advice, OfferAdvice):
+            self.window.db.cancel("offers")
+            self._show(card, advice)
+            return
+        rank = self.ranker()
         self.window.db.submit(
-            lambda: advise(engine, card, now, operator_lang=lang),
+            lambda: rank(card),
             lambda advice: self._show(card, advice),
             channel="offers",
         )

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QLocale, Signal
-from PySide6.QtGui import QFont, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from operator_app.api import ApiClient, TokenStore
 from operator_app.gui import theme
 from operator_app.gui.account_actions import AccountActions
+from operator_app.gui.font_scale import apply_font_scale
 from operator_app.gui.forms.ui_settings_dialog import Ui_SettingsDialog
 from operator_app.gui.i18n import translate
 from operator_app.gui.settings_registry import AppSettings, SettingsInvalidError
@@ -74,17 +75,6 @@ def shortcut_labels() -> dict[str, str]:
         "settings": translate("SettingsDialog", "Settings"),
         "quit": translate("SettingsDialog", "Quit"),
     }
-
-
-def apply_font_scale(app: QApplication, scale: float) -> None:
-    """Scale the application font from the platform's default size."""
-    base = app.property("baseFontPointSize")
-    if not isinstance(base, float):
-        base = QFont().pointSizeF() if QFont().pointSizeF() > 0 else 10.0
-        app.setProperty("baseFontPointSize", float(base))
-    font = app.font()
-    font.setPointSizeF(base * scale)
-    app.setFont(font)
 
 
 class SettingsDialog(QDialog):

@@ -63,6 +63,12 @@ def status_pixmap(state: str, size: int) -> QPixmap:
 
 
 def status_icon(state: str) -> QIcon:
+    # Drawn once per state and theme: the tray refreshes on every status change.
+    return _status_icon(state, theme.current_theme())
+
+
+@cache
+def _status_icon(state: str, _theme_name: str) -> QIcon:
     icon = QIcon()
     for size in ICON_SIZES:
         icon.addPixmap(status_pixmap(state, size))

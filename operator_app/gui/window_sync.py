@@ -18,29 +18,33 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QProgressBar
 
 from operator_app.gui.i18n import translate
-from operator_app.gui.sign_in_dialog import SignInDialog
-from operator_app.gui.sync_controller import SyncController
 from operator_app.gui.user_messages import user_message
 from operator_app.gui.widgets.formatting import role_name
 from operator_app.gui.widgets.styling import set_style_property
 from operator_app.gui.widgets.survey_actions import RESOLVE_AND_ASK_KEYS
-from operator_app.sync import ConnectionState
-from operator_app.sync.events import (
-    DataChanged,
-    PendingChanged,
-    ServerHint,
-    StateChanged,
-    SyncCompleted,
-    SyncProgress,
-)
 
+# The sign-in dialog, the controller and the sync package (httpx, the API client, the
+# keyring) are imported where they are first used: a start shows the window first.
 if TYPE_CHECKING:
     from operator_app.api import LoginResult
     from operator_app.gui.main_window import MainWindow
+    from operator_app.gui.sign_in_dialog import SignInDialog
+    from operator_app.gui.sync_controller import SyncController
+    from operator_app.sync.events import (
+        ConnectionState,
+        DataChanged,
+        PendingChanged,
+        ServerHint,
+        StateChanged,
+        SyncCompleted,
+        SyncProgress,
+    )
 
 
 def state_words() -> dict[ConnectionState, tuple[str, str]]:
     """Status-bar text and style state for each connection state."""
+    from operator_app.sync import ConnectionState
+
     return {
         ConnectionState.ONLINE: (translate("WindowSync", "Online"), "online"),
         ConnectionState.OFFLINE: (translate("WindowSync", "Offline"), "offline"),
@@ -75,7 +79,7 @@ class WindowSync(QObject):
         self._tasks: set[asyncio.Task[Any]] = set()
         self._deferred: list[DataChanged] = []
         self.dialog: SignInDialog | None = None
-        self.pending = PendingChanged(0)
+        self._pending: PendingChanged | None = None  # the last count a controller sent
         self.progress_bar = QProgressBar()
         self.progress_bar.setObjectName("syncProgress")
         self.progress_bar.setMaximumWidth(160)
@@ -109,10 +113,20 @@ class WindowSync(QObject):
         self.demo_menu: QMenu | None = None
         self._connection: tuple[str, str] | None = None  # last (source text, tip) shown
         self._user_shown: tuple[str, str] | None = None  # last (name, role) shown
+        self._last_sync_at: datetime | None = None
         self.retranslate()
+
+    @property
+    def pending(self) -> PendingChanged:
+        if self._pending is None:
+            from operator_app.sync.events import PendingChanged
+
+            self._pending = PendingChanged(0)
+        return self._pending
 
     def retranslate(self) -> None:
         """Texts in the interface language (at start and when the language changes)."""
+        self._show_last_sync()
         if self._user_shown is not None:
             name, role = self._user_shown
             self.window.user_label.setText(f"{name} · {role_name(role)}" if role else name)
@@ -187,6 +201,8 @@ class WindowSync(QObject):
         url = settings.value(SETTINGS_SERVER)
         user = settings.value(SETTINGS_USER)
         if isinstance(url, str) and url and isinstance(user, str) and user:
+            from operator_app.gui.sync_controller import SyncController
+
             controller = SyncController(
                 self.window.ctx.engine, url, user, parent=self, **self._options()
             )
@@ -238,6 +254,8 @@ class WindowSync(QObject):
         current = self.controller
         url = current.server_url if current else settings.value(SETTINGS_SERVER, "")
         user = current.username if current else settings.value(SETTINGS_USER, "")
+        from operator_app.gui.sign_in_dialog import SignInDialog
+
         dialog = SignInDialog(
             self.window,
             server_url=url if isinstance(url, str) else "",
@@ -260,6 +278,8 @@ class WindowSync(QObject):
         if current is not None and current.server_url == url and current.username == user:
             current.sign_in_later(password)
             return
+        from operator_app.gui.sync_controller import SyncController
+
         controller = SyncController(
             self.window.ctx.engine,
             url,
@@ -338,6 +358,8 @@ class WindowSync(QObject):
             desktop.tray.set_connection(text, state)
 
     def _on_state(self, event: StateChanged) -> None:
+        from operator_app.sync import ConnectionState
+
         text, style = state_words()[event.state]
         tip = user_message(event.message) if event.message else ""
         self._connection = ("state", event.message or "")
@@ -351,7 +373,7 @@ class WindowSync(QObject):
             )
 
     def _on_pending(self, event: PendingChanged) -> None:
-        self.pending = event
+        self._pending = event
         desktop = getattr(self.window, "desktop", None)
         if desktop is not None:
             desktop.tray.set_pending(event.pending)
@@ -378,7 +400,15 @@ class WindowSync(QObject):
     def _on_completed(self, event: SyncCompleted) -> None:
         self.progress_bar.hide()
         self._apply_deferred()
-        text = translate("MainWindow", "Last sync: {time}").format(time=format_moment(event.at))
+        self._last_sync_at = event.at
+        self._show_last_sync()
+
+    def _show_last_sync(self) -> None:
+        if self._last_sync_at is None:
+            return
+        text = translate("MainWindow", "Last sync: {time}").format(
+            time=format_moment(self._last_sync_at)
+        )
         self.window.sync_label.setText(text)
 
     def _show_user(self, name: str, role: str) -> None:
@@ -392,6 +422,8 @@ class WindowSync(QObject):
     # -- data and pops -----------------------------------------------------------------
 
     def _on_data_changed(self, event: DataChanged) -> None:
+        from operator_app.sync import ConnectionState
+
         controller = self.controller
         if controller is not None and controller.state == ConnectionState.SYNCING:
             # A bulk pull drops indexes until it ends; read once the round is over.

@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
-from operator_app.cache.customer_edits import LocalChangeError
-from operator_app.cache.worklist_snoozes import snooze_waiting
 from operator_app.domain.entities import WorklistItem
 from operator_app.gui.i18n import translate
 from operator_app.gui.models.roles import ID_ROLE
@@ -126,6 +124,10 @@ class WorklistActions(QObject):
         engine = self.window.ctx.engine
 
         def job() -> str | None:
+            # In the DB thread: the cache's write helpers load the ORM models.
+            from operator_app.cache.customer_edits import LocalChangeError
+            from operator_app.cache.worklist_snoozes import snooze_waiting
+
             try:
                 snooze_waiting(engine, item.conversation_id, until)
             except LocalChangeError as exc:  # e.g. the conversation left the cache

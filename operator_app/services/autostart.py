@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import plistlib
 import shlex
 import sys
 from pathlib import Path
@@ -94,6 +93,8 @@ def mac_agent_path() -> Path:
 
 
 def mac_agent(command: list[str]) -> bytes:
+    import plistlib  # macOS only; not worth loading on every start
+
     return plistlib.dumps(
         {
             "Label": MAC_LABEL,

@@ -18,9 +18,6 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from operator_app.api.client import normalize_server_url
-from operator_app.api.errors import ConfigurationError
-
 SETTINGS_VERSION = 1
 VERSION_KEY = "settings_version"
 MAX_TEXT = 2000
@@ -138,6 +135,11 @@ def _server_url(value: str) -> str | None:
         return problem
     if not value.strip():
         return None  # not configured yet: the app works offline (and in the demo)
+    # Imported here: the API package loads httpx and the keyring, which a start without
+    # a server address does not need.
+    from operator_app.api.client import normalize_server_url
+    from operator_app.api.errors import ConfigurationError
+
     try:
         normalize_server_url(value)
     except ConfigurationError as exc:

@@ -16,6 +16,9 @@ from operator_app.cache.models import (
     OrderRow,
 )
 from operator_app.domain.enums import ConversationStatus
+from operator_app.services.cache_probe import cache_has_customers
+
+__all__ = ["cache_has_customers", "pick_showcase_customer"]
 
 # Candidates: the customers of the latest open contacts. Enough to find a rich card
 # without counting anything for millions of customers.
@@ -59,8 +62,3 @@ def pick_showcase_customer(engine: Engine) -> uuid.UUID | None:
             .order_by(richness.desc(), CustomerRow.id)
             .limit(1)
         ).scalar()
-
-
-def cache_has_customers(engine: Engine) -> bool:
-    with engine.connect() as conn:
-        return conn.execute(select(CustomerRow.id).limit(1)).first() is not None

@@ -3918,10 +3918,6 @@ cannot be opened: {reason}</translation>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <source>Low-score review queue and dashboards ({keys})</source>
-        <translation>Low-score review queue and dashboards ({keys})</translation>
-    </message>
-    <message>
         <source>&amp;Supervisor view</source>
         <translation>&amp;Supervisor view</translation>
     </message>
@@ -3932,6 +3928,10 @@ cannot be opened: {reason}</translation>
     <message>
         <source>Dashboards</source>
         <translation>Dashboards</translation>
+    </message>
+    <message>
+        <source>Low-score review queue and dashboards ({keys})</source>
+        <translation>Low-score review queue and dashboards ({keys})</translation>
     </message>
     <message>
         <source>A customer</source>

@@ -3947,10 +3947,6 @@ cannot be opened: {reason}</source>
         <translation>Супервайзер</translation>
     </message>
     <message>
-        <source>Low-score review queue and dashboards ({keys})</source>
-        <translation>Разбор низких оценок и показатели ({keys})</translation>
-    </message>
-    <message>
         <source>&amp;Supervisor view</source>
         <translation>&amp;Режим супервайзера</translation>
     </message>
@@ -3961,6 +3957,10 @@ cannot be opened: {reason}</source>
     <message>
         <source>Dashboards</source>
         <translation>Показатели</translation>
+    </message>
+    <message>
+        <source>Low-score review queue and dashboards ({keys})</source>
+        <translation>Разбор низких оценок и показатели ({keys})</translation>
     </message>
     <message>
         <source>A customer</source>

@@ -119,3 +119,22 @@ def test_sync_status_reads_the_outbox_length(qtbot, engine: Engine) -> None:
         worker.close()
     assert got[0].pending_changes == 2
     assert got[0].last_sync_at is None
+
+
+def test_held_jobs_wait_for_release_then_run_in_order(qtbot, engine: Engine) -> None:
+    """The window holds its first reads until it is painted; they are in flight, not lost."""
+    worker = DbWorker(engine)
+    ran: list[str] = []
+    delivered: list[str] = []
+    try:
+        worker.hold()
+        worker.submit(lambda: ran.append("worklists") or "worklists", delivered.append)
+        worker.submit(lambda: ran.append("status") or "status", delivered.append)
+        qtbot.wait(100)  # a thread that was not held would have run both by now
+        assert ran == [] and worker.busy
+        worker.release()
+        qtbot.waitUntil(lambda: not worker.busy)
+    finally:
+        worker.close()
+    assert ran == ["worklists", "status"]
+    assert delivered == ["worklists", "status"]

@@ -70,3 +70,26 @@ def test_text_that_is_not_a_number_is_shown_as_given_and_explained(
     assert window.ui.centreStack.currentWidget() is window.unknown_view
     assert window.unknown_view.ui.numberLabel.text() == "not a number"
     assert window.statusBar().currentMessage() == "“not a number” is not a phone number"
+
+
+def test_a_single_match_is_read_in_one_job_with_its_first_page_and_offers(
+    qtbot, window: MainWindow, dataset: Dataset
+) -> None:
+    """Phone → card, first timeline page and offers come back together: one trip to the
+    DB thread, so the window updates (and paints) once per call."""
+    jobs: list[object] = []
+    submit = window.db.submit
+
+    def counting(job, on_done, **kwargs):  # type: ignore[no-untyped-def]
+        jobs.append(job)
+        return submit(job, on_done, **kwargs)
+
+    window.db.submit = counting  # type: ignore[method-assign]
+    window.pop_phone("+7 912 345-67-89")
+    wait_for_card(qtbot, window, dataset.anna)
+    qtbot.waitUntil(lambda: not window.is_busy())
+    assert len(jobs) == 1
+    assert window.timeline.rowCount() > 0
+    assert window.offer_assist.card is not None
+    assert window.offer_assist.card.customer.id == dataset.anna
+    assert window.offer_assist.advice is not None

@@ -95,6 +95,7 @@ def test_switching_to_russian_retranslates_the_open_supervisor_area(
     assert panel.outcome_combo.currentIndex() == 2
     assert panel.case is not None
     assert not window.user_label.text().endswith("operator")
+    assert window.sync_label.text().startswith("Синхронизация")
 
     apply_language("en")
     qtbot.waitUntil(lambda: area.tabs.tabText(0) == "Customers")

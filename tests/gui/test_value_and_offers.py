@@ -226,3 +226,26 @@ def test_esc_closes_the_decline_form_and_keeps_the_offer(qtbot: Any) -> None:
     qtbot.keyClick(card.reason_choice, Qt.Key.Key_Escape)
     assert not card.decline_form.isVisible()
     assert card.decline_button.isEnabled()
+
+
+def test_the_next_callers_offers_reuse_the_cards_and_start_fresh(qtbot: Any) -> None:
+    """A screen pop fills the same card widgets with the new offers; nothing half done
+    (an open decline form, a disabled answer) carries over to another offer."""
+    section = OffersSection()
+    qtbot.addWidget(section)
+    section.show()
+    section.show_offers([_suggestion("Nova 13"), _suggestion("Buds 4")], "RUB")
+    before = list(section.cards)
+    card = before[0]
+    qtbot.mouseClick(card.decline_button, Qt.MouseButton.LeftButton)
+    card.reason_choice.setCurrentIndex(2)
+    card.details.setText("later")
+    qtbot.mouseClick(before[1].not_now_button, Qt.MouseButton.LeftButton)
+
+    section.show_offers([_suggestion("Watch 5"), _suggestion("Tab 9")], "RUB")
+    assert {id(c) for c in section.cards} == {id(c) for c in before}
+    assert [c.title.text() for c in section.cards] == ["Watch 5", "Tab 9"]
+    for fresh in section.cards:
+        assert not fresh.decline_form.isVisibleTo(fresh)
+        assert fresh.reason_choice.currentIndex() == 0 and fresh.details.text() == ""
+        assert fresh.accept_button.isEnabled() and fresh.not_now_button.isEnabled()

@@ -11,6 +11,7 @@ import pytest
 
 from operator_app.demo import DEMO_USERS, REFERENCE_NOW, generate
 from operator_app.domain.enums import DEFAULT_FIRST_RESPONSE_SLA, Channel
+from operator_app.domain.review_rules import ReviewAction, ReviewOutcome
 
 LOW = {"csat": 2, "nps": 6, "ces": 3}
 Rows = dict[str, list[dict[str, Any]]]
@@ -143,6 +144,19 @@ def test_low_scores_are_a_realistic_minority_and_open_review_cases(rows: Rows) -
         assert (case["assignee"] is None) == (case["status"] == "new")
     audited = collections.Counter(e["entity_id"] for e in rows["audit_event"])
     assert all(audited[c["id"]] == len(c["actions"]) for c in cases)
+
+
+def test_review_histories_are_written_as_the_server_writes_them(rows: Rows) -> None:
+    """The app reads a case's history by the server's action names ("assign", not the
+    status "assigned"); the demo's made-up histories must read the same."""
+    actions = [a for c in rows["review_case"] for a in c["actions"]]
+    assert {a["action"] for a in actions} <= {a.value for a in ReviewAction}
+    assert {"assign", "plan_callback", "resolve"} <= {a["action"] for a in actions}
+    for entry in actions:
+        if entry["action"] == "compensate":
+            assert {"type", "amount", "currency"} <= set(entry["compensation"])
+        if entry["action"] == "resolve":
+            assert entry["outcome"] in {o.value for o in ReviewOutcome}
 
 
 def test_surveys_follow_resolved_conversations(rows: Rows) -> None:

@@ -76,8 +76,15 @@ class TimelineModel(QAbstractListModel):
     def cached_page_count(self) -> int:
         return len(self._pages)
 
-    def set_customer(self, customer_id: uuid.UUID | None) -> None:
-        """Show ``customer_id``'s timeline (or nothing) and start loading its first page."""
+    @property
+    def page_size(self) -> int:
+        return self._page_size
+
+    def set_customer(
+        self, customer_id: uuid.UUID | None, first_page: list[TimelineItem] | None = None
+    ) -> None:
+        """Show ``customer_id``'s timeline (or nothing) and start loading its first page,
+        unless ``first_page`` (read together with the card) is given."""
         self.beginResetModel()
         self._generation += 1
         self._customer_id = customer_id
@@ -87,7 +94,9 @@ class TimelineModel(QAbstractListModel):
         self._loading = False
         self._complete = customer_id is None
         self.endResetModel()
-        if customer_id is not None:
+        if customer_id is not None and first_page is not None:
+            self._on_next_page(self._generation, first_page)
+        elif customer_id is not None:
             self._request_next_page()
 
     def item(self, row: int) -> TimelineItem | None:

@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
-from operator_app.api import ApiClient
 from operator_app.gui.i18n import translate
-from operator_app.gui.supervisor.view import SupervisorView
 
 if TYPE_CHECKING:
+    from operator_app.api import ApiClient
     from operator_app.gui.main_window import MainWindow
     from operator_app.gui.supervisor.dashboards import DashboardsView
+    from operator_app.gui.supervisor.view import SupervisorView
 
 STAFF_ROLES = frozenset({"supervisor", "admin"})
 SUPERVISOR_KEYS = "F8"
@@ -43,8 +43,10 @@ class SupervisorArea(QObject):
         # Only the tab bar (when shown) is a Tab stop, never the frame around the pages.
         self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tabs.addTab(customers, "")
-        self.view = SupervisorView(window.db, self._api, self._user)
-        self.tabs.addTab(self.view, "")
+        # The area itself is made on first need (staff only): operators never open it,
+        # and its pages would cost every start. Until then an empty page holds its place.
+        self._view: SupervisorView | None = None
+        self.tabs.addTab(QWidget(), "")
         window.setCentralWidget(self.tabs)
         self.action = QAction(window)
         self.action.setCheckable(True)
@@ -54,8 +56,6 @@ class SupervisorArea(QObject):
         window.ui.menuView.addAction(self.action)
         window.addAction(self.action)
         self.tabs.currentChanged.connect(self._on_tab)
-        self.view.queue.open_customer_requested.connect(self.open_customer)
-        self.view.queue.acted.connect(lambda _case: self._sync_now())
         sync = window.sync
         sync.user_shown.connect(lambda _name, role: self.set_role(role))
         sync.review_case_opened.connect(self.on_case_opened)
@@ -68,12 +68,7 @@ class SupervisorArea(QObject):
         self.tabs.setAccessibleName(translate("Supervisor", "Work areas"))
         self.tabs.setTabText(0, translate("Supervisor", "Customers"))
         self.tabs.setTabText(1, translate("Supervisor", "Supervisor"))
-        self.tabs.setTabToolTip(
-            1,
-            translate("Supervisor", "Low-score review queue and dashboards ({keys})").format(
-                keys=SUPERVISOR_KEYS
-            ),
-        )
+        self.tabs.setTabToolTip(1, self._tab_tip())
         self.action.setText(translate("Supervisor", "&Supervisor view"))
         self.action.setToolTip(
             translate("Supervisor", "Review queue and dashboards ({keys})").format(
@@ -86,7 +81,9 @@ class SupervisorArea(QObject):
         The dashboards page is made anew (its charts carry their words inside), with the
         same period and groupings, and loads again when shown."""
         self._retranslate_own()
-        self.view.retranslate_pages()
+        if self._view is None:
+            return  # made later, in the language of that moment
+        self._view.retranslate_pages()
         if self.dashboards is None:
             return
         from operator_app.gui.supervisor.dashboards import DashboardsView
@@ -104,6 +101,34 @@ class SupervisorArea(QObject):
         self.dashboards = new
         old.hide()
         old.dispose()
+
+    @property
+    def view(self) -> SupervisorView:
+        if self._view is None:
+            from operator_app.gui.supervisor.view import SupervisorView
+
+            view = SupervisorView(self.window.db, self._api, self._user)
+            view.queue.open_customer_requested.connect(self.open_customer)
+            view.queue.acted.connect(lambda _case: self._sync_now())
+            placeholder = self.tabs.widget(1)
+            blocked = self.tabs.blockSignals(True)
+            try:
+                self.tabs.removeTab(1)
+                self.tabs.insertTab(1, view, translate("Supervisor", "Supervisor"))
+                self.tabs.setTabToolTip(1, self._tab_tip())
+                self.tabs.setTabEnabled(1, self.is_staff)
+            finally:
+                self.tabs.blockSignals(blocked)
+            if placeholder is not None:
+                placeholder.deleteLater()
+            self._view = view
+        return self._view
+
+    @staticmethod
+    def _tab_tip() -> str:
+        return translate("Supervisor", "Low-score review queue and dashboards ({keys})").format(
+            keys=SUPERVISOR_KEYS
+        )
 
     # -- who may see it ------------------------------------------------------------------
 

@@ -161,6 +161,7 @@ class CaseDetailPanel(QFrame):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.compensation_type = QComboBox()
+        self.compensation_type.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for kind in CompensationType:
             self.compensation_type.addItem("", kind.value)
         self.amount_edit = QDoubleSpinBox()

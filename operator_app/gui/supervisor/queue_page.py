@@ -35,6 +35,8 @@ ANY = ""
 def _combo(data: list[Any]) -> QComboBox:
     """A filter with its choices' data; the texts come from ``retranslate``."""
     combo = QComboBox()
+    # Sized to its texts whenever they change (another language), not only at first show.
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
     for value in data:
         combo.addItem("", value)
     return combo

@@ -15,9 +15,17 @@ class FlowLayout(QLayout):
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._spacing = spacing
+        # Asked many times per layout pass with the same width (every parent asks);
+        # Qt calls invalidate() whenever an item, its size or its visibility changes.
+        self._height_for: tuple[int, int] | None = None
         self.setContentsMargins(QMargins(0, 0, 0, 0))
 
+    def invalidate(self) -> None:
+        self._height_for = None
+        super().invalidate()
+
     def addItem(self, item: QLayoutItem) -> None:
+        self._height_for = None
         self._items.append(item)
 
     def count(self) -> int:
@@ -27,6 +35,7 @@ class FlowLayout(QLayout):
         return self._items[index] if 0 <= index < len(self._items) else None
 
     def takeAt(self, index: int) -> QLayoutItem | None:
+        self._height_for = None
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
     def expandingDirections(self) -> Qt.Orientation:
@@ -36,7 +45,12 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), apply=False)
+        cached = self._height_for
+        if cached is not None and cached[0] == width:
+            return cached[1]
+        height = self._arrange(QRect(0, 0, width, 0), apply=False)
+        self._height_for = (width, height)
+        return height
 
     def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)

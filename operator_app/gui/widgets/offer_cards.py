@@ -207,6 +207,15 @@ class OfferCard(QFrame):
             ).format(n=self.number)
         )
 
+    def reset(self) -> None:
+        """Back to a fresh card (no answer given, decline form closed and empty)."""
+        self.decline_form.hide()
+        self.decline_error.hide()
+        self.reason_choice.setCurrentIndex(0)
+        self.details.clear()
+        for button in (self.accept_button, self.not_now_button, self.decline_button):
+            button.setEnabled(True)
+
     # -- answering ---------------------------------------------------------------------
 
     def _answer(self, outcome: OfferOutcome, reason: str) -> None:
@@ -340,9 +349,16 @@ class OffersSection(QWidget):
         filled decline form survives a sync refresh)."""
         self.currency = currency
         kept = {offer_key(c.suggestion): c for c in self.cards if c.suggestion is not None}
+        wanted = {offer_key(s) for s in suggestions}
+        # Cards of offers no longer listed are filled anew (cheaper than new widgets on
+        # every screen pop).
+        spare = [key for key in kept if key not in wanted]
         cards: list[OfferCard] = []
         for number, suggestion in enumerate(suggestions, start=1):
             card = kept.pop(offer_key(suggestion), None)
+            if card is None and spare:
+                card = kept.pop(spare.pop())
+                card.reset()
             if card is None:
                 card = OfferCard(number, self)
                 card.answered.connect(self.answered)

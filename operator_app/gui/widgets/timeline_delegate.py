@@ -12,6 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cache
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QTextLayout
@@ -287,21 +288,14 @@ class TimelineDelegate(QStyledItemDelegate):
         painter.setFont(fonts.bold)
         painter.setPen(text_colour)
         painter.drawText(row.title_rect.translated(origin), _LEFT_MIDDLE, row.title)
-        tones = {
-            "good": (t.success, t.success_soft),
-            "poor": (t.danger, t.danger_soft),
-            "mid": (t.warning, t.warning_soft),
-            "none": (t.muted, t.panel_alt),
-            "open": (t.accent, t.accent_soft),
-        }
         radius = fonts.line / 2
         for chip in row.chips:
-            fg, bg = tones[chip.tone]
+            fg, bg = _tones(t)[chip.tone]
             where = chip.rect.translated(origin)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(bg))
+            painter.setBrush(bg)
             painter.drawRoundedRect(where, radius, radius)
-            painter.setPen(QColor(fg))
+            painter.setPen(fg)
             painter.drawText(where, _CENTRE, chip.text)
 
     # -- layout (cached) -------------------------------------------------------------
@@ -354,7 +348,9 @@ class TimelineDelegate(QStyledItemDelegate):
             caption_rect = QRect(x + used + 10, top, caption_room, line)
 
         body_width = max(0, right - x)
-        first, second = two_lines(_SPACES.sub(" ", texts.body).strip(), fonts.base, body_width)
+        first, second = two_lines(
+            _SPACES.sub(" ", texts.body).strip(), fonts.base, body_width, fonts.metrics
+        )
         y = top + line + LINE_GAP
         lines = (first, second) if second else (first,)
         rects = tuple(QRect(x, y + i * line, body_width, line) for i in range(len(lines)))
@@ -377,6 +373,19 @@ class TimelineDelegate(QStyledItemDelegate):
             self._moments = MomentFormatter()
             self._moments_day = today
         return self._moments
+
+
+@cache
+def _tones(t: theme.Tokens) -> dict[str, tuple[QColor, QColor]]:
+    """Chip colours (text, background) per tone, made once per theme."""
+    pairs = {
+        "good": (t.success, t.success_soft),
+        "poor": (t.danger, t.danger_soft),
+        "mid": (t.warning, t.warning_soft),
+        "none": (t.muted, t.panel_alt),
+        "open": (t.accent, t.accent_soft),
+    }
+    return {tone: (QColor(fg), QColor(bg)) for tone, (fg, bg) in pairs.items()}
 
 
 def _score_chip(item: TimelineItem) -> tuple[str, str]:
@@ -420,11 +429,13 @@ def fit_timeline_rows(view: QTableView, delegate: TimelineDelegate) -> None:
     view.verticalHeader().setMinimumSectionSize(1)
 
 
-def two_lines(text: str, font: QFont, width: int) -> tuple[str, str]:
+def two_lines(
+    text: str, font: QFont, width: int, metrics: QFontMetrics | None = None
+) -> tuple[str, str]:
     """Wrap ``text`` at word boundaries into a first line and an elided second line."""
     if not text or width <= 0:
         return "", ""
-    fm = QFontMetrics(font)
+    fm = metrics if metrics is not None else QFontMetrics(font)
     if fm.horizontalAdvance(text) <= width:
         return text, ""
     layout = QTextLayout(text, font)
