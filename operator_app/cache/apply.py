@@ -33,15 +33,22 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from operator import itemgetter
+from itertools import groupby
+from operator import attrgetter, itemgetter
 from typing import Any, Protocol
 
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, ProgrammingError
 
+from operator_app.cache.columns import column_converter, uuid_column
 from operator_app.cache.customer_lookups import refresh_customer_lookups
-from operator_app.cache.db import ensure_schema_objects, write_transaction
+from operator_app.cache.db import (
+    IMMEDIATE,
+    ensure_schema_objects,
+    whole_table_work,
+    write_transaction,
+)
 from operator_app.cache.fts import index_customers, rebuild_search_index
 from operator_app.cache.pending import (
     load_shadow,
@@ -134,6 +141,10 @@ def prepare_bulk_pull(engine: Engine) -> list[str]:
     with write_transaction(engine) as conn:
         for codec in CODECS.values():
             table = codec.table
+            if codec.entity in DERIVED_ENTITIES:
+                # The phone lookup stays whole (the screen pop works during the pull), and
+                # every page replaces its customers' numbers by customer_id.
+                continue
             empty = conn.exec_driver_sql(f'SELECT NOT EXISTS (SELECT 1 FROM "{table.name}")')
             if not empty.scalar():
                 continue
@@ -147,20 +158,10 @@ def prepare_bulk_pull(engine: Engine) -> list[str]:
 def rebuild_deferred_search(engine: Engine) -> int:
     """After a bulk pull: recreate dropped indexes, index every customer for search, and
     clear the stale mark. Returns the number of customers indexed."""
-    with engine.connect() as conn:
-        raw = conn.connection.dbapi_connection
-        assert raw is not None
-        # Index builds read whole tables: through the bounded page cache, not a memory
-        # map that would count every page read against this process's RSS.
-        mmap_size = raw.execute("PRAGMA mmap_size").fetchone()[0]
-        raw.execute("PRAGMA mmap_size = 0")
-        try:
-            with conn.begin():
-                ensure_schema_objects(conn)
-                count = rebuild_search_index(conn)
-                conn.exec_driver_sql("DELETE FROM meta WHERE key = ?", (SEARCH_STALE_KEY,))
-        finally:
-            raw.execute(f"PRAGMA mmap_size = {int(mmap_size)}")
+    with engine.connect() as conn, whole_table_work(conn), conn.begin():
+        ensure_schema_objects(conn)
+        count = rebuild_search_index(conn)
+        conn.exec_driver_sql("DELETE FROM meta WHERE key = ?", (SEARCH_STALE_KEY,))
     return count
 
 
@@ -172,6 +173,15 @@ def _run_key(change: ChangeLike) -> tuple[Any, ...]:
 
 def _runs(changes: Sequence[ChangeLike]) -> list[list[ChangeLike]]:
     """Consecutive changes of one entity and shape: each becomes one executemany."""
+    datas = list(map(attrgetter("data"), changes))
+    if None not in datas and "delete" not in map(attrgetter("op"), changes):
+        # Upserts only (a bulk page): group on (entity, keys) with C-level calls.
+        entities = map(attrgetter("entity"), changes)
+        shapes = zip(entities, map(tuple, datas), strict=True)
+        return [
+            list(map(itemgetter(1), run))
+            for _, run in groupby(zip(shapes, changes, strict=True), key=itemgetter(0))
+        ]
     runs: list[list[ChangeLike]] = []
     last: tuple[Any, ...] | None = None
     for change in changes:
@@ -192,6 +202,12 @@ def _unique_columns(codec: TableCodec) -> list[str]:
     return names
 
 
+def _derived_name_key(data: dict[str, Any]) -> str:
+    return name_key(
+        data.get("last_name") or "", data.get("first_name") or "", data.get("middle_name") or ""
+    )
+
+
 class _PageWriter:
     def __init__(
         self, engine: Engine, now: datetime, *, tolerant: bool, defer_search: bool
@@ -207,20 +223,33 @@ class _PageWriter:
         self.track: dict[tuple[str, bytes], tuple[dict[str, Any], int | None]] | None = None
 
     def run(self, changes: Sequence[ChangeLike], next_cursor: int) -> ApplyStats:
-        if not self.tolerant:
+        # Checking every reference costs a b-tree lookup per parent per row. A bulk page
+        # skips that: a page that broke one would be applied again without checks anyway
+        # (``tolerant``), so the rows end up the same. Deletes keep the checks on, since
+        # only then does SQLite cascade them to the children.
+        bulk = self.defer_search and "delete" not in map(attrgetter("op"), changes)
+        if not (self.tolerant or bulk):
             with write_transaction(self.engine) as conn:
                 self._write(conn, changes, next_cursor)
             return self.stats
         with self.engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             assert raw is not None
+            synchronous = raw.execute("PRAGMA synchronous").fetchone()[0]
             # Only effective outside a transaction, hence before BEGIN.
             raw.execute("PRAGMA foreign_keys = OFF")
+            if bulk:
+                # No fsync per bulk page: in WAL mode a power cut can then undo the last
+                # pages, but always together with their cursor, so they are pulled again.
+                # (A bulk page holds no local change; the outbox stays fully durable.)
+                raw.execute("PRAGMA synchronous = NORMAL")
             try:
+                conn.execution_options(**{IMMEDIATE: True})
                 with conn.begin():
                     self._write(conn, changes, next_cursor)
             finally:
                 raw.execute("PRAGMA foreign_keys = ON")
+                raw.execute(f"PRAGMA synchronous = {int(synchronous)}")
         return self.stats
 
     def _write(self, conn: Connection, changes: Sequence[ChangeLike], next_cursor: int) -> None:
@@ -316,50 +345,12 @@ class _PageWriter:
             for name, column in codec.columns.items()
             if name != "id" and name not in given and not column.has_default
         ]
-        # One run's rows all have the same keys: fetch them in one C call, then convert
-        # only the columns whose stored form differs (ids, times, money, JSON).
-        fetch = itemgetter(*given) if given else (lambda _data: ())
-        single = len(given) == 1
-        convert = [
-            (i, codec.columns[name].to_stored)
-            for i, name in enumerate(given)
-            if not codec.columns[name].passthrough
-        ]
-        rows: list[tuple[Any, ...]] = []
         version_at = given.index("version") if "version" in given else None
-        is_customer = codec.entity == "customer"
-        is_child = codec.entity in _INDEXED_CHILDREN
-        track = self.track
-        for change in run:
-            data = change.data or {}
-            try:
-                key = uuid_bytes(change.id)
-                if derived_name:
-                    data = {
-                        **data,
-                        "name_key": name_key(
-                            data.get("last_name") or "",
-                            data.get("first_name") or "",
-                            data.get("middle_name") or "",
-                        ),
-                    }
-                values: list[Any] = [fetch(data)] if single else list(fetch(data))
-                for i, conv in convert:
-                    values[i] = conv(values[i])
-                row = (key, *values)
-            except (ValueError, TypeError, AttributeError, OverflowError, KeyError):
-                self._skip(change, "unreadable values")
-                continue
-            rows.append(row)
-            if track is not None:
-                version: int | None = row[1 + version_at] if version_at is not None else None
-                track[(codec.entity, key)] = (data, version)
-            if is_customer:
-                self.customers[key] = None
-            elif is_child:
-                owner = data.get("customer_id")
-                if isinstance(owner, str):
-                    self.indexed[owner] = None
+        rows = self._column_rows(codec, run, given, derived_name)
+        if rows is None:  # some value is unreadable: find it row by row
+            rows = self._row_rows(codec, run, given, derived_name)
+        else:
+            self._note_rows(codec, run, rows, version_at)
         if not rows:
             return
         table = codec.table.name
@@ -378,6 +369,78 @@ class _PageWriter:
         else:
             conn.exec_driver_sql(sql, params)
         self.stats.upserted += len(rows)
+
+    def _column_rows(
+        self, codec: TableCodec, run: list[ChangeLike], given: list[str], derived_name: bool
+    ) -> list[tuple[Any, ...]] | None:
+        """The run's rows converted a column at a time; None if any value is unreadable.
+        (One run's rows all have the same keys, so every column is complete.)"""
+        datas = [change.data or {} for change in run]
+        try:
+            columns = [uuid_column([change.id for change in run])]
+            for name in given:
+                if derived_name and name == "name_key":
+                    values: list[Any] = [_derived_name_key(data) for data in datas]
+                else:
+                    values = list(map(itemgetter(name), datas))
+                columns.append(column_converter(codec.columns[name])(values))
+        except (ValueError, TypeError, AttributeError, OverflowError, KeyError):
+            return None
+        return list(zip(*columns, strict=True))
+
+    def _row_rows(
+        self, codec: TableCodec, run: list[ChangeLike], given: list[str], derived_name: bool
+    ) -> list[tuple[Any, ...]]:
+        """The run's rows converted one by one, skipping (and logging) unreadable ones."""
+        fetch = itemgetter(*given) if given else (lambda _data: ())
+        single = len(given) == 1
+        convert = [
+            (i, codec.columns[name].to_stored)
+            for i, name in enumerate(given)
+            if not codec.columns[name].passthrough
+        ]
+        version_at = given.index("version") if "version" in given else None
+        rows: list[tuple[Any, ...]] = []
+        kept: list[ChangeLike] = []
+        for change in run:
+            data = change.data or {}
+            try:
+                key = uuid_bytes(change.id)
+                if derived_name:
+                    data = {**data, "name_key": _derived_name_key(data)}
+                values: list[Any] = [fetch(data)] if single else list(fetch(data))
+                for i, conv in convert:
+                    values[i] = conv(values[i])
+                row = (key, *values)
+            except (ValueError, TypeError, AttributeError, OverflowError, KeyError):
+                self._skip(change, "unreadable values")
+                continue
+            rows.append(row)
+            kept.append(change)
+        self._note_rows(codec, kept, rows, version_at)
+        return rows
+
+    def _note_rows(
+        self,
+        codec: TableCodec,
+        run: list[ChangeLike],
+        rows: list[tuple[Any, ...]],
+        version_at: int | None,
+    ) -> None:
+        """Remember what the rows touch: local edits to put back, customers whose
+        lookups and search documents follow."""
+        track = self.track
+        if track is not None:
+            for change, row in zip(run, rows, strict=True):
+                version = row[1 + version_at] if version_at is not None else None
+                track[(codec.entity, row[0])] = (change.data or {}, version)
+        if codec.entity == "customer":
+            self.customers.update(dict.fromkeys(row[0] for row in rows))
+        elif codec.entity in _INDEXED_CHILDREN and not self.defer_search:
+            for change in run:
+                owner = (change.data or {}).get("customer_id")
+                if isinstance(owner, str):
+                    self.indexed[owner] = None
 
     @staticmethod
     def _version_param(row: tuple[Any, ...], version_at: int | None) -> tuple[Any, ...]:

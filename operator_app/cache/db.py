@@ -49,7 +49,8 @@ CONNECTION_PRAGMAS = (
     "PRAGMA journal_size_limit = 67108864",  # shrink the WAL back after big writes
 )
 
-_IMMEDIATE = "operator_app_begin_immediate"
+# Execution option: BEGIN IMMEDIATE (take the write lock up front) instead of BEGIN.
+IMMEDIATE = "operator_app_begin_immediate"
 
 
 class CacheError(Exception):
@@ -124,7 +125,7 @@ def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin(conn: Connection) -> None:
-    immediate = conn.get_execution_options().get(_IMMEDIATE, False)
+    immediate = conn.get_execution_options().get(IMMEDIATE, False)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
@@ -137,11 +138,30 @@ def make_engine(path: Path) -> Engine:
 
 
 @contextlib.contextmanager
+def whole_table_work(conn: Connection) -> Iterator[None]:
+    """Pragmas for work that reads or sorts whole tables (index builds, the search index
+    rebuild), set outside any transaction: pages are read through the bounded page cache,
+    not a memory map that would count every page read against this process's RSS, and
+    sorts spill to temporary files, which with temp_store=MEMORY would be in RAM too."""
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    mmap_size = raw.execute("PRAGMA mmap_size").fetchone()[0]
+    temp_store = raw.execute("PRAGMA temp_store").fetchone()[0]
+    raw.execute("PRAGMA mmap_size = 0")
+    raw.execute("PRAGMA temp_store = FILE")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA mmap_size = {int(mmap_size)}")
+        raw.execute(f"PRAGMA temp_store = {int(temp_store)}")
+
+
+@contextlib.contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """A transaction that takes the write lock up front (``BEGIN IMMEDIATE``), so it
     waits for another writer instead of failing half-way with "database is locked"."""
     with engine.connect() as conn:
-        conn.execution_options(**{_IMMEDIATE: True})
+        conn.execution_options(**{IMMEDIATE: True})
         with conn.begin():
             yield conn
 
@@ -356,9 +376,15 @@ def _prepare(engine: Engine, *, new: bool) -> None:
             raise error from exc
         except Exception as exc:
             raise _upgrade_failed(engine, step, exc) from exc
+    with engine.connect() as conn:
+        complete = _schema_objects_present(conn)  # asked without the ORM: a fast start
+    if not complete:
+        with engine.connect() as conn, whole_table_work(conn):
+            # After a crash during a bulk load or pull, missing indexes are built here.
+            conn.execution_options(**{IMMEDIATE: True})
+            with conn.begin():
+                ensure_schema_objects(conn)
     with write_transaction(engine) as conn:
-        if not _schema_objects_present(conn):
-            ensure_schema_objects(conn)
         if schema.get_meta(conn, schema.META_APP_VERSION) != __version__:
             schema.set_meta(conn, schema.META_APP_VERSION, __version__)
 

@@ -175,12 +175,14 @@ def rebuild_search_index(conn: Connection, progress: Progress | None = None) -> 
         done += len(batch)
         if progress:
             progress("search", done, total)
-    # A large in-memory term buffer lets FTS5 write few, big segments; 'optimize' then
-    # merges them into one b-tree, the fastest shape for queries.
-    raw.execute(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}, rank) VALUES ('hashsize', 268435456)")
+    # FTS5's default 1 MiB term buffer keeps memory flat however many customers there
+    # are (a buffer sized for all of them held hundreds of MB), and is no slower: the
+    # many small segments it writes merge as they go, and 'optimize' then makes them one
+    # b-tree, the fastest shape for queries. (Set explicitly: the setting is stored in the
+    # index, and earlier versions could leave a big one behind after a crash.)
+    raw.execute(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}, rank) VALUES ('hashsize', 1048576)")
     raw.execute(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}) VALUES ('rebuild')")
     raw.execute(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}) VALUES ('optimize')")
-    raw.execute(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}, rank) VALUES ('hashsize', 1048576)")
     if progress:
         progress("search", done, total)
     return done

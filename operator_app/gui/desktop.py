@@ -33,6 +33,14 @@ class Desktop:
     show_logs_action: QAction
     log_viewer: LogViewer | None = None
 
+    def retranslate(self) -> None:
+        """Texts in the interface language (at start and when the language changes)."""
+        self.show_logs_action.setText(translate("Desktop", "Show &logs"))
+        self.show_logs_action.setToolTip(
+            translate("Desktop", "Show the app's log (Ctrl+Shift+F12)")
+        )
+        self.tray.retranslate()
+
     def show_logs(self) -> LogViewer:
         if self.log_viewer is None:
             self.log_viewer = LogViewer(self.window.app_menus.logs(), self.window)
@@ -55,16 +63,16 @@ def install_desktop(window: MainWindow, *, tray_available: bool | None = None) -
     )
     live = LiveSettings(window, notifier, tray)
 
-    action = QAction(translate("Desktop", "Show &logs"), window)
+    action = QAction(window)
     action.setObjectName("actionShowLogs")
     action.setShortcut(QKeySequence("Ctrl+Shift+F12"))
-    action.setToolTip(translate("Desktop", "Show the app's log (Ctrl+Shift+F12)"))
     window.addAction(action)
     help_menu = window.findChild(QMenu, "menuHelp")
     if isinstance(help_menu, QMenu):
         first = help_menu.actions()[0] if help_menu.actions() else None
         help_menu.insertAction(first, action)  # type: ignore[arg-type]
     desktop = Desktop(window, notifier, tray, live, action)
+    desktop.retranslate()
     action.triggered.connect(desktop.show_logs)
 
     settings = open_settings(window.app_menus.settings_path)

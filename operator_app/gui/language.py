@@ -109,8 +109,12 @@ def retranslate_window(window: MainWindow) -> None:
     if window.new_customer_view.ui.saveButton.isEnabled():
         window.enable_local_changes(True)  # its tooltip
     window.composer.retranslate()
+    window.assist.offers.retranslate()
     window.name_status_items()
     window.sync.retranslate()
+    desktop = getattr(window, "desktop", None)
+    if desktop is not None:
+        desktop.retranslate()
     supervisor = getattr(window, "supervisor", None)
     if supervisor is not None:
         supervisor.retranslate()

@@ -619,6 +619,7 @@ class MainWindow(QMainWindow):
         self._connection_label.setToolTip(translate("MainWindow", "Connection to the server"))
         self._user_label.setToolTip(translate("MainWindow", "Signed-in user and role"))
         # The start-up texts; once signed in and synced, the sync's retranslate says more.
+        self._connection_label.setText(user_message(self.ctx.connection_label))
         self._sync_label.setText(
             translate("MainWindow", "Last sync: {time}").format(
                 time=translate("MainWindow", "never")

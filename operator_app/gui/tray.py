@@ -100,13 +100,12 @@ class Tray(QObject):
         self.icon = QSystemTrayIcon(self)
         self.menu = QMenu(window)
         self.menu.setObjectName("trayMenu")
-        self.menu.setAccessibleName(translate("Tray", "Tray menu"))
-        self.show_action = QAction(translate("Tray", "&Show window"), self)
+        self.show_action = QAction(self)
         self.show_action.triggered.connect(self.show_window)
-        self.pause_action = QAction(translate("Tray", "&Pause notifications"), self)
+        self.pause_action = QAction(self)
         self.pause_action.setCheckable(True)
         self.pause_action.toggled.connect(self.set_paused)
-        self.quit_action = QAction(translate("Tray", "&Quit"), self)
+        self.quit_action = QAction(self)
         self.quit_action.triggered.connect(self.quit)
         self.menu.addAction(self.show_action)
         self.menu.addAction(self.pause_action)
@@ -117,9 +116,17 @@ class Tray(QObject):
         self.icon.messageClicked.connect(self._on_message_clicked)
         notifier.deliver = self.deliver
         theme.theme_changed().connect(self._on_theme_changed)
-        self.refresh()
+        self.retranslate()
         if self.available:
             self.icon.show()
+
+    def retranslate(self) -> None:
+        """Texts in the interface language (at start and when the language changes)."""
+        self.menu.setAccessibleName(translate("Tray", "Tray menu"))
+        self.show_action.setText(translate("Tray", "&Show window"))
+        self.pause_action.setText(translate("Tray", "&Pause notifications"))
+        self.quit_action.setText(translate("Tray", "&Quit"))
+        self.refresh()  # the tooltip
 
     # -- status --------------------------------------------------------------------------
 

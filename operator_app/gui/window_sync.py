@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QMenu, QProgressBar
 
 from operator_app.gui.i18n import translate
 from operator_app.gui.user_messages import user_message
-from operator_app.gui.widgets.formatting import role_name
+from operator_app.gui.widgets.formatting import display_locale, role_name
 from operator_app.gui.widgets.styling import set_style_property
 from operator_app.gui.widgets.survey_actions import RESOLVE_AND_ASK_KEYS
 
@@ -63,7 +63,7 @@ def format_moment(moment: datetime) -> str:
     """A sync time in the user's locale and time zone."""
     utc = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     stamp = QDateTime.fromSecsSinceEpoch(int(utc.timestamp()), QTimeZone.systemTimeZone())
-    return QLocale().toString(stamp, QLocale.FormatType.ShortFormat)
+    return display_locale().toString(stamp, QLocale.FormatType.ShortFormat)
 
 
 class WindowSync(QObject):

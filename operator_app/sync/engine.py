@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
@@ -138,8 +139,10 @@ def _to_outcome(result: MutationResult) -> MutationOutcome:
     )
 
 
-def _touched(page: ChangesPage) -> DataChanged:
-    entities = frozenset(c.entity for c in page.changes)
+def _touched(page: ChangesPage, *, bulk: bool = False) -> DataChanged:
+    entities = frozenset(map(attrgetter("entity"), page.changes))
+    if bulk:  # thousands of customers a page: views refresh these entities wholesale
+        return DataChanged(entities=entities)
     raw: set[str] = set()
     for change in page.changes:
         if change.entity == "customer":
@@ -246,7 +249,7 @@ class SyncEngine:
                 total += len(page.changes)
                 self.bus.publish(SyncProgress("pull", total, cursor=page.next, more=page.has_more))
                 if page.changes:
-                    self.bus.publish(_touched(page))
+                    self.bus.publish(_touched(page, bulk=bulk))
         finally:
             if fetch is not None:
                 fetch.cancel()

@@ -3,6 +3,9 @@ doubled, conflicts shown to people, and the cache converges."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -203,3 +206,57 @@ def test_two_clients_see_each_others_changes(demo_server: ServerProcess, make_cl
         ("Alice Operator", "hello from alice")
     ]
     assert entity_counts(alice.engine) == entity_counts(bob.engine)
+
+
+def test_an_initial_sync_cut_off_midway_resumes_to_the_same_cache(
+    demo_server: ServerProcess, make_client: Any
+) -> None:
+    from operator_app.cache.apply import read_cursor, search_rebuild_pending
+    from operator_app.sync import SyncProgress
+
+    cut = make_client(demo_server.url, name="cut")
+
+    async def pull_four_pages(sync: Any) -> None:
+        four = asyncio.Event()
+        pages: list[Any] = []
+
+        def on_event(event: Any) -> None:
+            if isinstance(event, SyncProgress) and event.phase == "pull":
+                pages.append(event)
+                if len(pages) == 4:
+                    four.set()
+
+        sync.bus.subscribe(on_event)
+        pulling = asyncio.ensure_future(sync.pull())
+        await asyncio.wait(
+            [pulling, asyncio.ensure_future(four.wait())],
+            timeout=60,
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+        assert not pulling.done(), "the feed ended before the cut"
+        pulling.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pulling
+
+    cut.session_run(pull_four_pages, page_size=100)
+    assert read_cursor(cut.engine) > 0 and search_rebuild_pending(cut.engine)
+    cut.engine.dispose()
+
+    resumed = make_client(demo_server.url, name="cut")  # the app started again
+    resumed.session_run(lambda sync: sync.sync_until_idle(), page_size=100)
+    fresh = make_client(demo_server.url, name="fresh")
+    fresh.sync()
+    assert not search_rebuild_pending(resumed.engine)
+    assert entity_counts(resumed.engine) == entity_counts(fresh.engine)
+    for sql in (
+        "SELECT * FROM customers ORDER BY id",
+        "SELECT * FROM messages ORDER BY id",
+        "SELECT * FROM orders ORDER BY id",
+        "SELECT e164, customer_id FROM customer_phones ORDER BY 1, 2",
+        "SELECT customer_id, terms FROM search_docs ORDER BY 1",
+    ):
+        assert resumed.rows(sql) == fresh.rows(sql), sql
+    last_name, phones = resumed.rows("SELECT last_name, phones FROM customers LIMIT 1")[0]
+    repository = CustomerRepository(resumed.engine)
+    assert repository.search(last_name)
+    assert repository.find_by_phone(json.loads(phones)[0])

@@ -184,3 +184,36 @@ def test_a_bulk_pull_indexes_search_once_at_the_end(cache: Engine) -> None:
     assert rebuild_deferred_search(cache) == 1
     assert not search_rebuild_pending(cache)
     assert [c.display_name for c in repository.search("сидор")] == ["Сидоров Иван"]
+
+
+def test_a_bulk_page_skips_reference_checks_yet_deletes_still_cascade(cache: Engine) -> None:
+    feed = Feed()
+    customer, conversation, message = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    # A child ahead of its parents is kept, as a checked page would keep it.
+    first = [feed.upsert("message", message_row(message, conversation, customer))]
+    apply_changes(cache, first, feed.seq, defer_search=True)
+    parents = [
+        feed.upsert("customer", customer_row(customer)),
+        feed.upsert("conversation", conversation_row(conversation, customer)),
+    ]
+    apply_changes(cache, parents, feed.seq, defer_search=True)
+    assert scalar(cache, "SELECT count(*) FROM messages") == 1
+    apply_changes(cache, [feed.delete("customer", customer)], feed.seq, defer_search=True)
+    assert scalar(cache, "SELECT count(*) FROM conversations") == 0
+    assert scalar(cache, "SELECT count(*) FROM messages") == 0
+    assert scalar(cache, "PRAGMA foreign_keys") == 1
+    assert scalar(cache, "PRAGMA synchronous") == 2  # FULL again for local changes
+    assert read_cursor(cache) == feed.seq
+
+
+def test_one_unreadable_value_in_a_long_run_costs_only_its_row(cache: Engine) -> None:
+    feed = Feed()
+    customers = [uuid.uuid4() for _ in range(50)]
+    rows = [customer_row(c, last_name=f"Иванов{i}") for i, c in enumerate(customers)]
+    rows[17]["customer_since"] = "2024-02-30"
+    page = [feed.upsert("customer", row) for row in rows]
+    stats = apply_changes(cache, page, feed.seq, defer_search=True)
+    assert (stats.upserted, stats.skipped) == (49, 1)
+    stored = scalar(cache, "SELECT count(*) FROM customers WHERE id = ?", customers[17].bytes)
+    assert stored == 0
+    assert scalar(cache, "SELECT count(*) FROM customer_phones") == 49

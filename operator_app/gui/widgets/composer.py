@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, time
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from operator_app.domain.entities import Conversation
 from operator_app.gui.i18n import translate
+from operator_app.gui.widgets.formatting import display_locale
 from operator_app.gui.widgets.survey_actions import SurveyActions
 
 SEND_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -132,6 +133,11 @@ class ComposerPanel(QWidget):
             button.setToolTip(tip)
         if self.target_combo.count():
             self.target_combo.setItemText(0, translate("Composer", "Internal note"))
+        # A date edit keeps the format it was made with; the locale's own is set here.
+        locale = display_locale()
+        self.follow_up_date.setLocale(locale)
+        self.follow_up_date.setDisplayFormat(locale.dateFormat(QLocale.FormatType.ShortFormat))
+        self.surveys.retranslate()
         self._on_target()
 
     # -- what the window calls --------------------------------------------------------

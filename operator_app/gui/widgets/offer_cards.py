@@ -308,26 +308,22 @@ class OffersSection(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName(translate("AssistPanel", "Offers"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
-        self.header = QLabel(translate("AssistPanel", "Offers"), self)
+        self.header = QLabel(self)
         self.header.setProperty("cssClass", "sectionTitle")
-        self.header.setToolTip(
-            translate("AssistPanel", "At most three offers that fit this customer (Alt+1…3)")
-        )
         layout.addWidget(self.header)
         self.note = QLabel(self)
         self.note.setProperty("cssClass", "muted")
         self.note.setWordWrap(True)
-        self.note.setAccessibleName(translate("AssistPanel", "Why there are no offers"))
         layout.addWidget(self.note)
         self.cards_layout = QVBoxLayout()
         self.cards_layout.setSpacing(8)
         layout.addLayout(self.cards_layout)
         self.cards: list[OfferCard] = []
         self.currency = "RUB"
+        self.retranslate()
         self.note.hide()
 
     def clear(self) -> None:
@@ -376,13 +372,25 @@ class OffersSection(QWidget):
             card.show()
         self.cards = cards
         self._order_tabs()
-        self.header.setText(
-            translate("AssistPanel", "Offers · {n}").format(n=len(cards))
-            if cards
-            else translate("AssistPanel", "Offers")
-        )
+        self._show_header()
         self.note.setText(explanation)
         self.note.setVisible(bool(explanation))
+
+    def retranslate(self) -> None:
+        """Texts in the interface language (at start and when the language changes)."""
+        self.setAccessibleName(translate("AssistPanel", "Offers"))
+        self.header.setToolTip(
+            translate("AssistPanel", "At most three offers that fit this customer (Alt+1…3)")
+        )
+        self.note.setAccessibleName(translate("AssistPanel", "Why there are no offers"))
+        self._show_header()
+
+    def _show_header(self) -> None:
+        self.header.setText(
+            translate("AssistPanel", "Offers · {n}").format(n=len(self.cards))
+            if self.cards
+            else translate("AssistPanel", "Offers")
+        )
 
     def _order_tabs(self) -> None:
         chain: list[QWidget] = []

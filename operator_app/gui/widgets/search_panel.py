@@ -68,6 +68,7 @@ class SearchPanel(QWidget):
         self.follow_ups = WorklistModel(self, FOLLOW_UPS)
         self.waiting = WorklistModel(self, WAITING)
         ui = self.ui
+        self._snooze_actions: list[QAction] = []
         self._sections = [
             WorklistSection(MINE, ui.mineHeader, ui.mineCount, ui.mineView, self.mine),
             WorklistSection(
@@ -113,6 +114,8 @@ class SearchPanel(QWidget):
         if self._header_text is not None:
             self._set_results_header(self._header_text)
         self._refresh_sections()
+        for action in self._snooze_actions:
+            self._name_snooze(action)
 
     # -- public ----------------------------------------------------------------------
 
@@ -292,18 +295,24 @@ class SearchPanel(QWidget):
 
     def _make_snoozable(self, section: WorklistSection) -> None:
         view = section.view
-        action = QAction(translate("SearchPanel", "Snooze…"), view)
+        action = QAction(view)
         action.setShortcut(QKeySequence(SNOOZE_SHORTCUT))
         action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(
-            translate("SearchPanel", "Snooze the selected entry ({keys})").format(keys=keys)
-        )
+        self._snooze_actions.append(action)
+        self._name_snooze(action)
         action.triggered.connect(lambda: self.show_snooze_menu(section.key))
         view.addAction(action)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(
             lambda pos: self._context_menu(section.key, view, pos)
+        )
+
+    @staticmethod
+    def _name_snooze(action: QAction) -> None:
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setText(translate("SearchPanel", "Snooze…"))
+        action.setToolTip(
+            translate("SearchPanel", "Snooze the selected entry ({keys})").format(keys=keys)
         )
 
     def _section(self, key: str) -> WorklistSection:

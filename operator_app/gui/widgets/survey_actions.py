@@ -53,40 +53,23 @@ class SurveyActions(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(6)
 
-        self.ask_button = QPushButton(translate("SurveyActions", "Resolve and ask"))
+        self.ask_button = QPushButton()
         self.ask_button.setObjectName("resolveAndAsk")
         self.ask_button.setProperty("cssClass", "primary")
-        self.ask_button.setToolTip(
-            translate(
-                "SurveyActions",
-                "Resolve the conversation and send the customer the policy's quick survey "
-                "in their channel ({keys})",
-            ).format(keys=RESOLVE_AND_ASK_KEYS)
-        )
-        self.ask_button.setAccessibleName(translate("SurveyActions", "Resolve and ask"))
         self.ask_button.clicked.connect(lambda: self.ask(None))
         self.kind_button = QToolButton()
         self.kind_button.setObjectName("surveyKindButton")
         self.kind_button.setText("▾")
-        self.kind_button.setAccessibleName(translate("SurveyActions", "Choose the survey kind"))
-        self.kind_button.setToolTip(
-            translate("SurveyActions", "Resolve and ask CSAT, NPS or CES, or ask only")
-        )
         self.kind_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.kind_button)
         menu.setObjectName("surveyKindMenu")
         self.kind_actions: dict[SurveyKind, QAction] = {}
-        for kind, label in KIND_LABELS.items():
-            action = menu.addAction(
-                translate("SurveyActions", "Resolve and ask {kind}").format(kind=label)
-            )
-            action.setToolTip(scale_hint(kind))
+        for kind in KIND_LABELS:
+            action = menu.addAction("")
             action.triggered.connect(lambda _c=False, k=kind: self.ask(k))
             self.kind_actions[kind] = action
         menu.addSeparator()
-        self.ask_only_action = menu.addAction(
-            translate("SurveyActions", "Ask without resolving (policy's kind)")
-        )
+        self.ask_only_action = menu.addAction("")
         self.ask_only_action.triggered.connect(lambda: self.ask(None, resolve=False))
         self.kind_button.setMenu(menu)
         row = QHBoxLayout()
@@ -101,11 +84,10 @@ class SurveyActions(QWidget):
         spoken.setContentsMargins(0, 0, 0, 0)
         spoken.setSpacing(4)
         head = QHBoxLayout()
-        title = QLabel(translate("SurveyActions", "Score said on the call"))
-        title.setProperty("cssClass", "caption")
-        head.addWidget(title, 1)
+        self.spoken_title = QLabel()
+        self.spoken_title.setProperty("cssClass", "caption")
+        head.addWidget(self.spoken_title, 1)
         self.kind_combo = QComboBox()
-        self.kind_combo.setAccessibleName(translate("SurveyActions", "Kind of score said aloud"))
         for kind, label in KIND_LABELS.items():
             self.kind_combo.addItem(label, kind.value)
         self.kind_combo.currentIndexChanged.connect(self._build_scores)
@@ -121,8 +103,34 @@ class SurveyActions(QWidget):
         spoken.addLayout(self.scores)
         self.score_buttons: list[QPushButton] = []
         layout.addWidget(self.spoken)
-        self._build_scores()
+        self.retranslate()
         self.set_conversation(None, None)
+
+    def retranslate(self) -> None:
+        """Texts in the interface language (at start and when the language changes)."""
+        self.ask_button.setText(translate("SurveyActions", "Resolve and ask"))
+        self.ask_button.setToolTip(
+            translate(
+                "SurveyActions",
+                "Resolve the conversation and send the customer the policy's quick survey "
+                "in their channel ({keys})",
+            ).format(keys=RESOLVE_AND_ASK_KEYS)
+        )
+        self.ask_button.setAccessibleName(translate("SurveyActions", "Resolve and ask"))
+        self.kind_button.setAccessibleName(translate("SurveyActions", "Choose the survey kind"))
+        self.kind_button.setToolTip(
+            translate("SurveyActions", "Resolve and ask CSAT, NPS or CES, or ask only")
+        )
+        for kind, action in self.kind_actions.items():
+            label = KIND_LABELS[kind]
+            action.setText(translate("SurveyActions", "Resolve and ask {kind}").format(kind=label))
+            action.setToolTip(scale_hint(kind))
+        self.ask_only_action.setText(
+            translate("SurveyActions", "Ask without resolving (policy's kind)")
+        )
+        self.spoken_title.setText(translate("SurveyActions", "Score said on the call"))
+        self.kind_combo.setAccessibleName(translate("SurveyActions", "Kind of score said aloud"))
+        self._build_scores()  # their names and the scale's hint
 
     # -- what the composer calls ------------------------------------------------------
 
