@@ -16,7 +16,7 @@ orders (free replacements, gifts) are skipped: they say nothing about spending.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -33,7 +33,9 @@ DAYS_PER_UNIT: dict[str, float] = {"days": 1.0, "weeks": 7.0, "months": 365.25 /
 class RFM:
     """Per-customer summary; arrays aligned with ``customer_ids`` (sorted)."""
 
-    customer_ids: tuple[Hashable, ...]
+    # Any sequence: the server's refit passes ``range(n)`` (row numbers) rather than a
+    # million-element tuple.
+    customer_ids: Sequence[Hashable]
     frequency: FloatArray
     recency: FloatArray
     T: FloatArray

@@ -23,8 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
-from numpy.typing import ArrayLike
-from scipy.stats import rankdata
+from numpy.typing import ArrayLike, NDArray
 
 from operator_app.analytics._inputs import FloatArray, as_vector
 
@@ -103,6 +102,54 @@ def segment(
     return CustomerSegment.LOYAL
 
 
+SEGMENT_ORDER: tuple[CustomerSegment, ...] = tuple(CustomerSegment)
+
+
+def _first_bad(name: str, values: NDArray[np.generic], bad: NDArray[np.bool_]) -> None:
+    hits = np.flatnonzero(bad)
+    if hits.size:
+        raise ValueError(f"{name} out of range at index {int(hits[0])}: {values[hits[0]]!r}")
+
+
+def segment_indices(
+    p_alive: FloatArray,
+    clv_quantile: FloatArray,
+    order_count: NDArray[np.integer],
+    days_since_last_purchase: FloatArray,
+    thresholds: SegmentThresholds = DEFAULT_SEGMENT_THRESHOLDS,
+) -> NDArray[np.int8]:
+    """:func:`segment` for whole arrays at once, as indices into :data:`SEGMENT_ORDER`:
+    the same rules in the same order, without a Python call per customer (a million
+    customers took seconds)."""
+    p, q, days = p_alive, clv_quantile, days_since_last_purchase
+    _first_bad("p_alive", p, ~((p >= 0.0) & (p <= 1.0)))
+    _first_bad("clv_quantile", q, ~((q >= 0.0) & (q <= 1.0)))
+    _first_bad("order_count", order_count, order_count < 0)
+    _first_bad("days_since_last_purchase", days, ~(np.isfinite(days) & (days >= 0)))
+    index = {name: np.int8(i) for i, name in enumerate(SEGMENT_ORDER)}
+    one = order_count == 1
+    chosen = np.select(
+        [
+            order_count == 0,
+            (p < thresholds.lost_p_alive) | (days > thresholds.lost_after_days),
+            one & (days <= thresholds.new_within_days),
+            one,
+            p < thresholds.at_risk_p_alive,
+            q >= thresholds.high_value_quantile,
+        ],
+        [
+            index[CustomerSegment.NEW],
+            index[CustomerSegment.LOST],
+            index[CustomerSegment.NEW],
+            index[CustomerSegment.AT_RISK],
+            index[CustomerSegment.AT_RISK],
+            index[CustomerSegment.HIGH_VALUE],
+        ],
+        default=index[CustomerSegment.LOYAL],
+    )
+    return np.asarray(chosen, dtype=np.int8)
+
+
 def clv_quantiles(values: ArrayLike) -> FloatArray:
     """Mid-rank quantile of each value in [0, 1]: (customers below + half the ties) / n.
 
@@ -112,5 +159,20 @@ def clv_quantiles(values: ArrayLike) -> FloatArray:
     array = as_vector("values", values)
     if array.size == 0:
         return array
-    ranks = rankdata(array, method="average")
+    ranks = _average_ranks(array)
     return np.asarray((ranks - 0.5) / array.size, dtype=np.float64)
+
+
+def _average_ranks(array: FloatArray) -> FloatArray:
+    """1-based ranks, ties sharing the mean of their ranks (``scipy.stats.rankdata``'s
+    "average"), here so that the refit need not load ``scipy.stats`` (~40 MB, 2 s)."""
+    order = np.argsort(array, kind="mergesort")
+    ordered = array[order]
+    starts = np.empty(array.size, dtype=bool)
+    starts[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    first = np.flatnonzero(starts)  # 0-based position where each tie group starts
+    after = np.append(first[1:], array.size)
+    ranks = np.empty(array.size, dtype=np.float64)
+    ranks[order] = ((first + 1 + after) / 2.0)[np.cumsum(starts) - 1]
+    return ranks

@@ -100,7 +100,7 @@ class _Columns:
     """Growing flat arrays (8 bytes per value) for the per-customer results."""
 
     def __init__(self) -> None:
-        self.keys: list[bytes] = []
+        self.keys = bytearray()  # 16 bytes per customer, not a bytes object each
         self.historical = array("q")
         self.rfm_row = array("q")
         self.frequency = array("d")
@@ -149,7 +149,7 @@ def read_order_history(connection: Connection, now: datetime, unit: str = "weeks
                 ordinal = _ordinal(day)
                 if ordinal <= today:
                     by_day[ordinal] = by_day.get(ordinal, 0) + amount
-        out.keys.append(id_key(raw_id))
+        out.keys += id_key(raw_id)
         out.historical.append(net_paid(paid_cents, refunded_cents))
         if not by_day:
             out.rfm_row.append(-1)
@@ -167,9 +167,10 @@ def read_order_history(connection: Connection, now: datetime, unit: str = "weeks
 
 
 def _finish(out: _Columns, unit: str, rows_read: int) -> OrderHistory:
-    keys = np.array(out.keys, dtype="S16") if out.keys else np.empty(0, dtype="S16")
-    historical = np.frombuffer(out.historical, dtype=np.int64).copy()
-    rfm_row = np.frombuffer(out.rfm_row, dtype=np.int64).copy()
+    # Views on the collected buffers, not copies: nothing appends to them any more.
+    keys = np.frombuffer(out.keys, dtype="S16")
+    historical = np.frombuffer(out.historical, dtype=np.int64)
+    rfm_row = np.frombuffer(out.rfm_row, dtype=np.int64)
     # The database sorted by its own notion of the id; make sure it is byte order.
     if len(keys) > 1 and not bool(np.all(keys[:-1] < keys[1:])):
         order = np.argsort(keys, kind="stable")
@@ -178,11 +179,11 @@ def _finish(out: _Columns, unit: str, rows_read: int) -> OrderHistory:
     n = len(out.frequency)
     if n:
         rfm = RFM(
-            customer_ids=tuple(range(n)),
-            frequency=np.frombuffer(out.frequency, dtype=np.float64).copy(),
-            recency=np.frombuffer(out.recency, dtype=np.float64).copy(),
-            T=np.frombuffer(out.age, dtype=np.float64).copy(),
-            monetary_value=np.frombuffer(out.monetary, dtype=np.float64).copy(),
+            customer_ids=range(n),
+            frequency=np.frombuffer(out.frequency, dtype=np.float64),
+            recency=np.frombuffer(out.recency, dtype=np.float64),
+            T=np.frombuffer(out.age, dtype=np.float64),
+            monetary_value=np.frombuffer(out.monetary, dtype=np.float64),
             unit=unit,
         )
     return OrderHistory(keys, historical, rfm_row, rfm, rows_read)

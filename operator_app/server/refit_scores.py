@@ -30,10 +30,10 @@ from operator_app.analytics.rfm import DAYS_PER_UNIT, RFM
 from operator_app.analytics.scoring import ClvModel
 from operator_app.analytics.segments import (
     DEFAULT_SEGMENT_THRESHOLDS,
-    CustomerSegment,
+    SEGMENT_ORDER,
     SegmentThresholds,
     clv_quantiles,
-    segment,
+    segment_indices,
 )
 
 FloatArray = NDArray[np.float64]
@@ -46,7 +46,7 @@ CLV_STEP = Decimal("1.00")  # at least one unit of money
 MAX_MONEY = Decimal("999999999999.99")  # numeric(14, 2)
 MIN_P_ALIVE = 1e-6  # P(alive) is never exactly 0 in BG/NBD; keep it in (0, 1]
 
-SEGMENTS: tuple[str, ...] = tuple(s.value for s in CustomerSegment)
+SEGMENTS: tuple[str, ...] = tuple(s.value for s in SEGMENT_ORDER)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -62,48 +62,50 @@ class ScoreArrays:
         return SEGMENTS[int(self.segment_index[row])]
 
 
+SCORE_BLOCK = 65_536  # customers scored at once: bounds the models' temporary arrays
+
+
 def score_arrays(
-    model: ClvModel, rfm: RFM, thresholds: SegmentThresholds = DEFAULT_SEGMENT_THRESHOLDS
+    model: ClvModel,
+    rfm: RFM,
+    thresholds: SegmentThresholds = DEFAULT_SEGMENT_THRESHOLDS,
+    *,
+    block: int = SCORE_BLOCK,
 ) -> ScoreArrays:
-    """The figures of ``score_customers`` for every row of ``rfm``, as arrays."""
+    """The figures of ``score_customers`` for every row of ``rfm``, as arrays.
+
+    The model functions are element-wise, so scoring ``block`` rows at a time gives the
+    same numbers while their dozens of intermediate arrays stay block-sized (at a
+    million customers, whole-array scoring held over 100 MB of temporaries); only the
+    CLV quantiles need the whole base, and they come after.
+    """
     if rfm.unit != model.unit:
         raise ValueError(f"RFM data are in {rfm.unit}, the model in {model.unit}")
     x, tx, age, m = rfm.frequency, rfm.recency, rfm.T, rfm.monetary_value
     horizon = model.horizon_months * periods_per_month(model.unit)
-    alive = np.clip(probability_alive(model.bgnbd, x, tx, age), 0.0, 1.0)
-    purchases = expected_purchases(model.bgnbd, horizon, x, tx, age)
-    clv = customer_lifetime_value(
-        model.bgnbd,
-        model.gamma_gamma,
-        x,
-        tx,
-        age,
-        m,
-        horizon=model.horizon_months,
-        time_unit=model.unit,
-        discount_rate=model.discount_rate,
-    )
-    clv = np.where(np.isfinite(clv), clv, 0.0)
+    n = len(x)
+    alive, purchases, clv = np.empty(n), np.empty(n), np.empty(n)
+    for start in range(0, n, block):
+        part = slice(start, start + block)
+        alive[part] = np.clip(
+            probability_alive(model.bgnbd, x[part], tx[part], age[part]), 0.0, 1.0
+        )
+        purchases[part] = expected_purchases(model.bgnbd, horizon, x[part], tx[part], age[part])
+        value = customer_lifetime_value(
+            model.bgnbd,
+            model.gamma_gamma,
+            x[part],
+            tx[part],
+            age[part],
+            m[part],
+            horizon=model.horizon_months,
+            time_unit=model.unit,
+            discount_rate=model.discount_rate,
+        )
+        clv[part] = np.where(np.isfinite(value), value, 0.0)
     quantiles = clv_quantiles(clv)
     idle_days = np.maximum(age - tx, 0.0) * DAYS_PER_UNIT[model.unit]
-    orders = rfm.order_count
-    index = {name: i for i, name in enumerate(SEGMENTS)}
-    segments = np.fromiter(
-        (
-            index[
-                segment(
-                    float(alive[i]),
-                    float(quantiles[i]),
-                    int(orders[i]),
-                    float(idle_days[i]),
-                    thresholds,
-                ).value
-            ]
-            for i in range(len(x))
-        ),
-        dtype=np.int8,
-        count=len(x),
-    )
+    segments = segment_indices(alive, quantiles, rfm.order_count, idle_days, thresholds)
     return ScoreArrays(alive, purchases, clv, segments)
 
 

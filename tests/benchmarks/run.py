@@ -24,7 +24,10 @@ Sections, all by default; BENCH_ONLY=sync,server runs some only:
 - upsell: offer ranking per card (BENCH_UPSELL_CARDS);
 - rss: client memory over an hour of scripted use on the real window
   (BENCH_RSS_CUSTOMERS, default 100000, its own cache build; BENCH_RSS_ACTIONS, default
-  3600); the row's ms columns hold MB: p50 after warm-up, p95 the most.
+  3600); the row's ms columns hold MB: p50 after warm-up, p95 the most;
+- refit: the customer-value refit (``analytics refit``) on BENCH_REFIT_CUSTOMERS (default
+  1000000) customers' synthetic order history, first run and "nothing new" run, wall / CPU /
+  peak RSS (the seeded server DB is built once into .bench-cache/, about 2 GB at 1M).
 
 Results of benchmarks that did not run this time are kept from the previous file.
 """
@@ -45,6 +48,7 @@ from tests.benchmarks.build import ROOT, BenchConfig, ensure_bench_cache
 from tests.benchmarks.gui_measures import bench_screen_pop_painted
 from tests.benchmarks.measures import BENCHMARKS as CORE
 from tests.benchmarks.measures import Result
+from tests.benchmarks.refit_bench import bench_refit
 from tests.benchmarks.sections import bench_client_rss, bench_initial_sync, bench_upsell_rank
 from tests.benchmarks.server_measures import (
     ServerBenchConfig,
@@ -57,14 +61,15 @@ BENCHMARKS = dict(CORE)
 BENCHMARKS["screen_pop_painted"] = bench_screen_pop_painted
 CACHE_BENCHMARKS = list(BENCHMARKS)
 
-# Sections that need no big local cache: each runs on its own.
-STANDALONE: dict[str, Callable[[], Result]] = {
+# Sections that need no big local cache: each runs on its own (some give several results).
+STANDALONE: dict[str, Callable[[], Result | list[Result]]] = {
     "initial_sync": bench_initial_sync,
     "change_propagation": lambda: bench_change_propagation(ServerBenchConfig.from_env()),
     "server_concurrency": lambda: bench_server_concurrency(ServerBenchConfig.from_env()),
     "server_saturation": lambda: bench_server_saturation(ServerBenchConfig.from_env()),
     "upsell_rank": bench_upsell_rank,
     "client_rss": bench_client_rss,
+    "refit": bench_refit,
 }
 SECTIONS: dict[str, list[str]] = {
     "cache": CACHE_BENCHMARKS,
@@ -72,6 +77,7 @@ SECTIONS: dict[str, list[str]] = {
     "server": ["change_propagation", "server_concurrency", "server_saturation"],
     "upsell": ["upsell_rank"],
     "rss": ["client_rss"],
+    "refit": ["refit"],
 }
 KNOWN = [*CACHE_BENCHMARKS, *STANDALONE]
 
@@ -107,6 +113,15 @@ def table(results: list[Result]) -> str:
             f"rows/s plain; whole build {extra['build_rows']:,} rows in {extra['build_s']} s "
             f"({extra['build_rows_per_s']:,} rows/s)"
         )
+    for r in results:
+        if r.name in ("refit", "refit_again"):
+            e = r.extra
+            notes.append(
+                f"  {r.name}: {e['wall_s']} s wall, {e['cpu_s']} s CPU, peak RSS "
+                f"{e['peak_rss_mb']} MB, {e['customers_per_s']:,} customers/s, "
+                f"{e['changed']:,} rewritten; baseline {r.baseline_p95_ms / 1000:.2f} s wall, "
+                f"{e['baseline_cpu_s']} s CPU, {e['baseline_peak_rss_mb']} MB"
+            )
     return "\n".join([*lines, "", *notes])
 
 
@@ -150,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"running {name}…", file=sys.stderr, flush=True)
         started = time.perf_counter()
         if name in STANDALONE:
-            results.append(STANDALONE[name]())
+            produced = STANDALONE[name]()
+            results.extend(produced if isinstance(produced, list) else [produced])
         else:
             assert stats is not None
             results.append(BENCHMARKS[name](config, stats))

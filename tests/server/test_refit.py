@@ -245,6 +245,20 @@ def test_the_streamed_history_matches_rfm_from_orders(refitted: Refitted) -> Non
         assert arrays.expected_purchases[row] == pytest.approx(score.expected_purchases, rel=1e-9)
 
 
+def test_scoring_in_blocks_gives_the_whole_base_s_figures(refitted: Refitted) -> None:
+    with refitted.db.reading() as session:
+        history = read_order_history(session.connection(), datetime.now(UTC), "weeks")
+    assert history.rfm is not None and len(history.rfm) > 50
+    model = fit_clv_model(history.rfm)
+    whole = score_arrays(model, history.rfm, block=len(history.rfm))
+    for block in (1, 7, 50):
+        blocked = score_arrays(model, history.rfm, block=block)
+        for name in ("p_alive", "expected_purchases", "predicted_clv", "segment_index"):
+            np.testing.assert_array_equal(
+                getattr(blocked, name), getattr(whole, name), err_msg=f"{name}, block {block}"
+            )
+
+
 def test_a_new_order_updates_that_customer(refitted: Refitted) -> None:
     now = datetime.now(UTC)
     with refitted.db.writing() as session:

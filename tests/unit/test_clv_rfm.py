@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy.stats import rankdata
 
 from operator_app.analytics.clv import (
     BGNBDParams,
@@ -24,6 +25,7 @@ from operator_app.analytics.clv import (
     segment,
 )
 from operator_app.analytics.scoring import ClvModel, fit_clv_model, score_customers
+from operator_app.analytics.segments import SEGMENT_ORDER, segment_indices
 
 NOW = datetime(2025, 3, 1, 12, tzinfo=UTC)
 
@@ -186,6 +188,59 @@ def test_segment_thresholds_are_configurable() -> None:
 def test_segment_rejects_bad_input(args, message) -> None:
     with pytest.raises(ValueError, match=message):
         segment(*args)
+
+
+_EDGES = [0.0, 0.15, 0.5, 0.8, 1.0]  # the default thresholds and the ends of the range
+_DAY_EDGES = [0.0, 180.0, 365.0]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.sampled_from(_EDGES), st.floats(0, 1)),
+            st.one_of(st.sampled_from(_EDGES), st.floats(0, 1)),
+            st.integers(0, 5),
+            st.one_of(st.sampled_from(_DAY_EDGES), st.floats(0, 2000)),
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    st.sampled_from(
+        [SegmentThresholds(), SegmentThresholds(lost_after_days=800, at_risk_p_alive=0.2)]
+    ),
+)
+def test_segment_indices_are_segment_for_every_customer(rows, thresholds) -> None:
+    p, q, orders, days = (np.array(column) for column in zip(*rows, strict=True))
+    indices = segment_indices(p, q, orders.astype(np.int64), days, thresholds)
+    expected = [segment(*row, thresholds) for row in rows]
+    assert [SEGMENT_ORDER[i] for i in indices] == expected
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        (0, 1.5, "p_alive out of range at index 1"),
+        (0, math.nan, "p_alive out of range at index 1"),
+        (1, -0.1, "clv_quantile out of range at index 1"),
+        (2, -1, "order_count out of range at index 1"),
+        (3, -3.0, "days_since_last_purchase out of range at index 1"),
+        (3, math.inf, "days_since_last_purchase out of range at index 1"),
+    ],
+)
+def test_segment_indices_reject_what_segment_rejects(column, value, message) -> None:
+    columns = [np.array([0.5, 0.5]), np.array([0.5, 0.5]), np.array([2, 2]), np.array([9.0, 9.0])]
+    columns[column][1] = value
+    with pytest.raises(ValueError, match=message):
+        segment_indices(*columns)
+
+
+@given(st.lists(st.sampled_from([0.0, 1.5, 2.0, 7.25]) | st.floats(0, 1e9), max_size=80))
+def test_clv_quantiles_rank_ties_like_scipy(values) -> None:
+    if not values:
+        assert clv_quantiles(values).size == 0
+        return
+    expected = (rankdata(values, method="average") - 0.5) / len(values)
+    assert clv_quantiles(values).tolist() == expected.tolist()
 
 
 def test_clv_quantiles() -> None:
