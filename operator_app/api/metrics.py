@@ -14,54 +14,19 @@ from datetime import date, datetime
 from typing import Any, Generic, Literal, TypeVar
 
 from operator_app.api.client import ApiClient
-from operator_app.api.errors import ProtocolError
+from operator_app.api.json_checks import JsonChecks
 
 GroupBy = Literal["operator", "channel", "day", "week"]
 Row = TypeVar("Row")
 
 
-def _fail(what: str) -> ProtocolError:
-    return ProtocolError(
-        f"The server sent dashboard figures this app does not understand ({what})."
-    )
-
-
-def _object(value: Any, what: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _fail(f"{what} is not an object")
-    return value
-
-
-def _list(obj: dict[str, Any], key: str, what: str) -> list[Any]:
-    value = obj.get(key)
-    if not isinstance(value, list):
-        raise _fail(f"{what}.{key} is not a list")
-    return value
-
-
-def _int(obj: dict[str, Any], key: str, what: str) -> int:
-    value = obj.get(key)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise _fail(f"{what}.{key} is not a whole number")
-    return value
-
-
-def _number(obj: dict[str, Any], key: str, what: str) -> float | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        raise _fail(f"{what}.{key} is not a number")
-    return float(value)
-
-
-def _text(obj: dict[str, Any], key: str, what: str) -> str | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise _fail(f"{what}.{key} is not text")
-    return value
+_checks = JsonChecks("dashboard figures")
+_fail = _checks.fail
+_object = _checks.object
+_list = _checks.list
+_int = _checks.integer
+_number = _checks.number
+_text = _checks.optional_text
 
 
 def _moment(obj: dict[str, Any], key: str, what: str) -> datetime:

@@ -9,70 +9,28 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from functools import partial
 from itertools import islice
 from operator import itemgetter, lt
 from typing import Any, NamedTuple
 
-from operator_app.api.errors import ProtocolError
+from operator_app.api.json_checks import JsonChecks
 from operator_app.domain.enums import Role
 
 API_PREFIX = "/api/v1"
 SUPPORTED_API_MAJOR = 1
 
 
-def _fail(what: str) -> ProtocolError:
-    return ProtocolError(f"The server sent an answer this app does not understand ({what}).")
-
-
-def _object(value: Any, what: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _fail(f"{what} is not an object")
-    return value
-
-
-def _str(obj: dict[str, Any], key: str, what: str, *, optional: bool = False) -> str:
-    value = obj.get(key)
-    if value is None and optional:
-        return ""
-    if not isinstance(value, str):
-        raise _fail(f"{what}.{key} is not text")
-    return value
-
-
-def _int(obj: dict[str, Any], key: str, what: str) -> int:
-    value = obj.get(key)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise _fail(f"{what}.{key} is not a whole number")
-    return value
-
-
-def _optional_int(obj: dict[str, Any], key: str, what: str) -> int | None:
-    if obj.get(key) is None:
-        return None
-    return _int(obj, key, what)
-
-
-def _bool(obj: dict[str, Any], key: str, what: str) -> bool:
-    value = obj.get(key)
-    if not isinstance(value, bool):
-        raise _fail(f"{what}.{key} is not true/false")
-    return value
-
-
-def _timestamp(obj: dict[str, Any], key: str, what: str) -> datetime | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise _fail(f"{what}.{key} is not a timestamp")
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise _fail(f"{what}.{key} is not a timestamp") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+_checks = JsonChecks("an answer")
+_fail = _checks.fail
+_object = _checks.object
+_str = _checks.text
+_int = _checks.integer
+_optional_int = _checks.optional_integer
+_bool = _checks.boolean
+_timestamp = _checks.timestamp
 
 
 @dataclass(frozen=True, slots=True)
