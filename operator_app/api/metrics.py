@@ -96,12 +96,11 @@ class FirstResponseRow:
     def parse(cls, value: Any) -> FirstResponseRow:
         what = "first response row"
         obj = _object(value, what)
-        sla = obj.get("sla_seconds")
         return cls(
             key=_text(obj, "key", what),
             conversations=_int(obj, "conversations", what),
             responded=_int(obj, "responded", what),
-            sla_seconds=None if sla is None else _int(obj, "sla_seconds", what),
+            sla_seconds=_checks.optional_integer(obj, "sla_seconds", what),
             within_sla=_int(obj, "within_sla", what),
             within_sla_percent=_number(obj, "within_sla_percent", what),
             mean_seconds=_number(obj, "mean_seconds", what),

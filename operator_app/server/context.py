@@ -29,6 +29,12 @@ class ServerContext:
     def now(self) -> datetime:
         return self.settings.clock()
 
+    def announce_change(self, seq: int | None) -> None:
+        """After a commit that moved the change feed to ``seq``: wake the clients' pullers
+        (``None``: nothing was written, nothing to say)."""
+        if seq is not None:
+            self.hub.publish("change", {"seq": seq})
+
 
 # async: a plain attribute read must not cost a trip through the thread pool.
 async def get_context(request: Request) -> ServerContext:

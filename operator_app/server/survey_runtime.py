@@ -129,9 +129,8 @@ class SurveyRuntime:
 
     def announce(self, effects: Effects, last_seq: int | None) -> None:
         """After commit: hints on the event stream, and the worker woken for new sends."""
+        self.context.announce_change(last_seq)
         hub = self.context.hub
-        if last_seq is not None:
-            hub.publish("change", {"seq": last_seq})
         if effects.opened_cases:
             staff = self._staff_usernames()
             for case in effects.opened_cases:
@@ -230,8 +229,7 @@ class SurveyRuntime:
             if self._stopping:
                 return False
             seq = run_one(self.context.db, delivery_id, settings, self.now(), claim.token)
-            if seq is not None:
-                self.context.hub.publish("change", {"seq": seq})
+            self.context.announce_change(seq)
         return len(claim.ids) == limit
 
 

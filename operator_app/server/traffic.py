@@ -267,5 +267,4 @@ class TrafficSimulator:
                 actor=ACTOR,
                 at=now,
             )
-        if last_seq is not None:
-            self.context.hub.publish("change", {"seq": last_seq})
+        self.context.announce_change(last_seq)

@@ -83,8 +83,7 @@ def mutations(
         for mutation in body.mutations
     ]
     last_seq = max((a.last_seq for a in applied if a.last_seq is not None), default=None)
-    if last_seq is not None:
-        context.hub.publish("change", {"seq": last_seq})
+    context.announce_change(last_seq)
     for item in applied:
         if item.effects is not None:
             runtime.announce(item.effects, None)  # review cases opened, sends to wake

@@ -76,11 +76,6 @@ def _commit(context: ServerContext, session: Session, stored: Stored, actor: str
     return changelog.append(session, stored.changes, actor=actor, at=context.now())
 
 
-def _hint(context: ServerContext, seq: int | None) -> None:
-    if seq is not None:
-        context.hub.publish("change", {"seq": seq})
-
-
 @router.get(
     "",
     response_model=UpsellRuleList,
@@ -109,7 +104,7 @@ def add_rule(
         stored = create_rule(session, rule, actor=principal.username, now=context.now())
         seq = _commit(context, session, stored, principal.username)
         result = _out(stored.row)
-    _hint(context, seq)
+    context.announce_change(seq)
     response.headers["Location"] = f"{API_PREFIX}/admin/upsell-rules/{rule_id}"
     return result
 
@@ -181,7 +176,7 @@ def put_rule(
         )
         seq = _commit(context, session, stored, principal.username)
         result = _out(row)
-    _hint(context, seq)
+    context.announce_change(seq)
     return result
 
 
@@ -206,5 +201,5 @@ def disable_rule(rule_id: uuid.UUID, principal: Admin, context: Context) -> Upse
         )
         seq = _commit(context, session, stored, principal.username)
         result = _out(row)
-    _hint(context, seq)
+    context.announce_change(seq)
     return result

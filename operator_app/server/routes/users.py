@@ -120,11 +120,6 @@ def _commit(context: ServerContext, session: Session, changed: Changed, actor: s
     return changelog.append(session, changed.changes, actor=actor, at=context.now())
 
 
-def _hint(context: ServerContext, seq: int | None) -> None:
-    if seq is not None:
-        context.hub.publish("change", {"seq": seq})
-
-
 @router.get(
     "",
     response_model=UserList,
@@ -183,7 +178,7 @@ def add_user(
             ) from None
         seq = changelog.latest_seq(session)
         result = _out(user)
-    _hint(context, seq)
+    context.announce_change(seq)
     response.headers["Location"] = f"{API_PREFIX}/admin/users/{result.id}"
     return UserCreated(user=result, generated_password=generated)
 
@@ -225,7 +220,7 @@ def change_user(
             raise _refuse(refused.message, refused.errors, refused.status) from None
         seq = _commit(context, session, changed, principal.username)
         result = _out(user)
-    _hint(context, seq)
+    context.announce_change(seq)
     return result
 
 
@@ -255,5 +250,5 @@ def set_password(
         except UserChangeRefused as refused:
             raise _refuse(refused.message, refused.errors, refused.status) from None
         seq = _commit(context, session, changed, principal.username)
-    _hint(context, seq)
+    context.announce_change(seq)
     return PasswordReset(generated_password=generated)
