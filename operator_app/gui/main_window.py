@@ -591,7 +591,8 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
-        self._connection_label = QLabel(user_message(self.ctx.connection_label))
+        # Their start-up texts come from name_status_items (again on a language change).
+        self._connection_label = QLabel()
         self._connection_label.setObjectName("connectionLabel")
         label = self.ctx.connection_label.lower()
         state = "offline" if "offline" in label else "syncing" if "sync" in label else "online"
@@ -599,14 +600,8 @@ class MainWindow(QMainWindow):
         self._pending_label = QLabel(
             translate("MainWindow", "Pending changes: {count}").format(count=0)
         )
-        self._sync_label = QLabel(
-            translate("MainWindow", "Last sync: {time}").format(
-                time=translate("MainWindow", "never")
-            )
-        )
-        self._user_label = QLabel(
-            f"{user_message(self.ctx.user_name)} · {fmt.role_name(self.ctx.user_role)}"
-        )
+        self._sync_label = QLabel()
+        self._user_label = QLabel()
         for widget in self.status_items():
             widget.setProperty("cssClass", "statusItem")
             bar.addPermanentWidget(widget)

@@ -127,9 +127,7 @@ class WindowSync(QObject):
     def retranslate(self) -> None:
         """Texts in the interface language (at start and when the language changes)."""
         self._show_last_sync()
-        if self._user_shown is not None:
-            name, role = self._user_shown
-            self.window.user_label.setText(f"{name} · {role_name(role)}" if role else name)
+        self._show_user_label()
         self.progress_bar.setAccessibleName(translate("WindowSync", "Sync progress"))
         self.sign_in_action.setText(translate("WindowSync", "&Sign in…"))
         self.sign_in_action.setToolTip(
@@ -403,6 +401,11 @@ class WindowSync(QObject):
         self._last_sync_at = event.at
         self._show_last_sync()
 
+    def _show_user_label(self) -> None:
+        if self._user_shown is not None:
+            name, role = self._user_shown
+            self.window.user_label.setText(f"{name} · {role_name(role)}" if role else name)
+
     def _show_last_sync(self) -> None:
         if self._last_sync_at is None:
             return
@@ -413,7 +416,7 @@ class WindowSync(QObject):
 
     def _show_user(self, name: str, role: str) -> None:
         self._user_shown = (name, role)
-        self.window.user_label.setText(f"{name} · {role_name(role)}" if role else name)
+        self._show_user_label()
         self.user_shown.emit(name, role)
 
     def _say(self, message: str) -> None:

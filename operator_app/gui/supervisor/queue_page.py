@@ -30,6 +30,7 @@ from operator_app.gui.supervisor.queue_model import ReviewQueueModel, status_nam
 from operator_app.gui.widgets.formatting import channel_name
 
 ANY = ""
+SCORE_LIMITS = (0, 1, 2, 3, 6)  # "score N or lower": the low ends of NPS, CSAT and CES
 
 
 def _combo(data: list[Any]) -> QComboBox:
@@ -76,14 +77,12 @@ class ReviewQueuePage(QWidget):
 
         filters = QHBoxLayout()
         filters.setSpacing(6)
-        self.status_filter = _combo(len(_status_items()) * [None])
+        self.status_filter = _combo([statuses for _text, statuses in _status_items()])
         self.channel_filter = _combo([ANY] + [c.value for c in Channel])
         self.operator_filter = _combo([ANY])
-        self.score_filter = _combo([None, 0, 1, 2, 3, 6])
+        self.score_filter = _combo([None, *SCORE_LIMITS])
         self.age_filter = _combo([None, 1, 4, 24, 72])
         self.mine_filter = _combo([None, "me"])
-        for index, (_text, statuses) in enumerate(_status_items()):
-            self.status_filter.setItemData(index, statuses)
         self._user = user
         for combo in (
             self.status_filter,
@@ -161,7 +160,7 @@ class ReviewQueuePage(QWidget):
             self.score_filter,
             translate("ReviewQueue", "Score"),
             [translate("ReviewQueue", "Any score")]
-            + [translate("ReviewQueue", "Score {n} or lower").format(n=n) for n in (0, 1, 2, 3, 6)],
+            + [translate("ReviewQueue", "Score {n} or lower").format(n=n) for n in SCORE_LIMITS],
         )
         _name(
             self.age_filter,
